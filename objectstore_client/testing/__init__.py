@@ -1,0 +1,15 @@
+"""A faithful local Objectstore server for demos and tests (``objectstore-client[testing]``).
+
+* :class:`LocalObjectstore` runs it in a background thread: ``with LocalObjectstore() as s:``
+  then talk to ``s.url``.
+* ``python -m objectstore_client.testing --port 8888`` runs it in the foreground.
+* The pytest plugin (:mod:`objectstore_client.testing.plugin`) provides fixtures.
+* :class:`FakeClock` makes expiry testable without sleeping.
+"""
+
+from ._app import BatchOrder, ObjectstoreApp
+from ._auth import KeySpec
+from ._clock import Clock, FakeClock
+from ._server import LocalObjectstore
+
+__all__ = ["BatchOrder", "Clock", "FakeClock", "KeySpec", "LocalObjectstore", "ObjectstoreApp"]

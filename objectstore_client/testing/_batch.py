@@ -1,0 +1,17 @@
+"""Batch route (placeholder)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._auth import AuthContext
+from ._errors import ApiError
+from ._http import Request
+from ._storage import ObjectId
+
+if TYPE_CHECKING:
+    from ._app import ObjectstoreApp
+
+
+async def handle_batch(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:
+    raise ApiError(501, "service error: not implemented")

@@ -1,0 +1,151 @@
+"""Single-object routes: POST/PUT insert, GET (with ranges), HEAD, DELETE (reference §6, §9)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING
+
+from ._auth import DELETE, READ, WRITE, AuthContext
+from ._errors import ApiError, EmptyError, client_error, metadata_error
+from ._http import Headers, Request
+from ._metadata import Metadata, MetadataError, content_disposition
+from ._storage import ObjectId, ObjectWriter, StoredObject
+
+if TYPE_CHECKING:
+    from ._app import ObjectstoreApp
+
+__all__ = ["delete_object", "get_object", "head_object", "insert_object", "parse_range"]
+
+ACCEPT_RANGES = (b"accept-ranges", b"bytes")
+_SPEC = re.compile(r"^([0-9]*)-([0-9]*)$")
+
+
+def parse_range(raw: bytes | None) -> tuple[int | None, int | None] | None:
+    """``(start, end)`` or ``(None, suffix)``; ``None`` when absent or ignored."""
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise client_error("invalid Range header: header value is not ASCII") from None
+    if "," in text:
+        return None  # multiple ranges: ignored, full response
+    unit, sep, spec = text.partition("=")
+    if not sep:
+        raise client_error("invalid Range header: invalid byte range")
+    if unit.lower() != "bytes":
+        raise client_error(f"invalid Range header: invalid range unit: {unit}, expected: bytes")
+    match = _SPEC.match(spec)
+    if match is None or (not match.group(1) and not match.group(2)):
+        raise client_error("invalid Range header: invalid byte range")
+    start_s, end_s = match.groups()
+    if not start_s:
+        suffix = int(end_s)
+        if suffix == 0:
+            raise client_error("invalid Range header: invalid byte range")
+        return None, suffix
+    start = int(start_s)
+    end = int(end_s) if end_s else None
+    if end is not None and start > end:
+        raise client_error("invalid Range header: invalid byte range")
+    return start, end
+
+
+def _metadata(req: Request, app: ObjectstoreApp) -> Metadata:
+    try:
+        return Metadata.from_headers(req.headers, app.storage.now_micros())
+    except MetadataError as exc:
+        raise metadata_error(str(exc)) from None
+
+
+async def receive_into(req: Request, writer: ObjectWriter) -> None:
+    """Stream the request body into ``writer``; abort it on any failure."""
+    try:
+        async for chunk in req.stream():
+            writer.write(chunk)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
+
+
+async def insert_object(
+    app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId
+) -> None:
+    """POST (``oid.key == ""``: generated key, 201) or PUT (200)."""
+    metadata = _metadata(req, app)
+    auth.check(WRITE, oid.usecase, oid.scopes)
+    created = not oid.key
+    if created:
+        oid = ObjectId(oid.usecase, oid.scopes, str(uuid.uuid4()))
+    await receive_into(req, app.storage.writer(oid, metadata))
+    await req.json(201 if created else 200, {"key": oid.key})
+
+
+def _read_headers(obj: StoredObject) -> Headers:
+    headers = obj.metadata.to_headers()
+    headers.append(ACCEPT_RANGES)
+    if obj.metadata.filename is not None:
+        disposition = content_disposition(obj.metadata.filename)
+        if disposition is not None:
+            headers.append((b"content-disposition", disposition))
+    return headers
+
+
+async def get_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:
+    requested = parse_range(req.header(b"range"))
+    auth.check(READ, oid.usecase, oid.scopes)
+    obj = app.storage.get(oid)
+    if obj is None:
+        raise EmptyError(404)
+    try:
+        headers = _read_headers(obj)
+        total = obj.size
+        if requested is None:
+            await req.start(200, headers)
+            for chunk in obj.read_range(0, None):
+                await req.body(chunk, more=True)
+            await req.body(b"")
+            return
+        start, end = requested
+        if start is None:
+            assert end is not None
+            start, end = max(total - end, 0), total - 1
+        elif end is None or end >= total:
+            end = total - 1
+        if total == 0 or start >= total:
+            raise EmptyError(416, [(b"content-range", f"bytes */{total}".encode()), ACCEPT_RANGES])
+        length = end - start + 1
+        headers.append((b"content-range", f"bytes {start}-{end}/{total}".encode()))
+        headers.append((b"content-length", str(length).encode()))
+        await req.start(206, headers)
+        for chunk in obj.read_range(start, length):
+            await req.body(chunk, more=True)
+        await req.body(b"")
+    finally:
+        obj.close()
+
+
+async def head_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:
+    auth.check(READ, oid.usecase, oid.scopes)
+    obj = app.storage.get(oid)
+    if obj is None:
+        raise EmptyError(404)
+    obj.close()
+    await req.empty(204, _read_headers(obj))
+
+
+async def delete_object(
+    app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId
+) -> None:
+    auth.check(DELETE, oid.usecase, oid.scopes)
+    existed = app.storage.delete(oid)
+    if not existed and app.strict_filesystem:
+        message = "No such file or directory (os error 2)"
+        raise ApiError(
+            500,
+            f"service error: storage backend error: {message}",
+            [f"storage backend error: {message}", message],
+        )
+    await req.empty(204)
