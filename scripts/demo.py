@@ -31,7 +31,8 @@ def main() -> int:
             result = session.get(key)
             assert result is not None
             body = result.payload.read()
-            print(f"get      {key!r}: {len(body)} bytes, content-type {result.metadata.content_type}")
+            content_type = result.metadata.content_type
+            print(f"get      {key!r}: {len(body)} bytes, content-type {content_type}")
             assert body == payload
 
             meta = session.head(key)
