@@ -1,0 +1,155 @@
+"""The asyncio client: ``AsyncClient`` and ``AsyncSession``, and the one async ``_drive`` loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from ._base import BaseClient, BaseSession, response_metadata
+from ._core import flows
+from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
+from ._io_async import AsyncGetResponse, AsyncPayload, async_request_body
+from ._models import Compression, ExpirationPolicy, Metadata, Usecase
+
+__all__ = ["AsyncClient", "AsyncSession"]
+
+T = TypeVar("T")
+
+
+class AsyncClient(BaseClient):
+    """The asyncio twin of :class:`Client`: same arguments, same method names.
+
+    One pool per client, sized for concurrent tasks. Use it as ``async with`` or await
+    :meth:`close`; create and use it in one event loop.
+    """
+
+    _transport_type = httpx.AsyncBaseTransport
+
+    def _open(self, http_kwargs: dict[str, Any]) -> None:
+        self._http = httpx.AsyncClient(**http_kwargs)
+        self._sleep = asyncio.sleep
+
+    def session(self, usecase: Usecase, **scopes: str | int | bool) -> AsyncSession:
+        """A session for ``usecase`` and the given scopes (in order); no network call."""
+        return AsyncSession(self, self._session_info(usecase, scopes))
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._http.aclose()
+
+    async def aclose(self) -> None:
+        """Same as :meth:`close`."""
+        await self.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _drive(self, flow: flows.Flow[T]) -> T:
+        """Run a flow to completion, performing its effects with asyncio I/O."""
+        answer: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                effect = flow.send(answer) if error is None else flow.throw(error)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            answer, error = None, None
+            try:
+                answer = await self._perform(effect)
+            except httpx.TransportError as exc:
+                error = self._transport_error(effect, exc)
+            except BaseException:
+                flow.close()
+                raise
+
+    async def _perform(self, effect: flows.Effect) -> Any:
+        if isinstance(effect, flows.Send):
+            kwargs = effect.plan.build_kwargs(effect.session)
+            if effect.plan.body is not None:
+                kwargs["content"], extra = await async_request_body(effect.plan.body)
+                kwargs["headers"].update(extra)
+            return await self._http.send(self._http.build_request(**kwargs), stream=True)
+        if isinstance(effect, flows.ReadBody):
+            try:
+                return await effect.response.aread()
+            finally:
+                await effect.response.aclose()
+        if isinstance(effect, flows.Close):
+            await effect.response.aclose()
+        elif isinstance(effect, flows.Sleep):
+            await self._sleep(effect.seconds)
+        elif isinstance(effect, flows.Emit):
+            self._emit(effect.records)
+        return None
+
+
+class AsyncSession(BaseSession):
+    """Operations on one usecase and scope. Create with :meth:`AsyncClient.session`."""
+
+    def __init__(self, client: AsyncClient, info: SessionInfo) -> None:
+        super().__init__(client, info)
+        self._client = client
+
+    async def put(
+        self,
+        contents: Any,
+        key: str | None = None,
+        compression: Compression | None = None,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        expiration_policy: ExpirationPolicy | None = None,
+        origin: str | None = None,
+        filename: str | None = None,
+    ) -> str:
+        """Upload ``contents`` (bytes, binary file, ``os.PathLike``, (async) iterable of bytes).
+
+        Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
+        picks one. Returns the stored key. ``compression`` overrides the usecase's default.
+        """
+        plan = plan_put(
+            self._info, contents, key=key, compression=compression, content_type=content_type,
+            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
+            filename=filename,
+        )  # fmt: skip
+        return await self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
+
+    async def get(
+        self, key: str, decompress: bool = True, accept_encoding: Sequence[str] | None = None
+    ) -> AsyncGetResponse | None:
+        """Stream an object; None when it does not exist.
+
+        The payload is decompressed as you read unless ``decompress=False`` or the stored
+        encoding is in ``accept_encoding`` (then ``metadata.compression`` names it).
+        """
+        plan = plan_get(self._info, key)
+        response = await self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
+        if response is None:
+            return None
+        try:
+            metadata, decoder = response_metadata(response, decompress, accept_encoding)
+        except BaseException:
+            await response.aclose()
+            raise
+        return AsyncGetResponse(metadata, AsyncPayload(response, decoder))
+
+    async def head(self, key: str) -> Metadata | None:
+        """An object's metadata; None when it does not exist."""
+        plan = plan_head(self._info, key)
+        return await self._client._drive(flows.head_flow(self._client._ctx, self._info, plan))
+
+    async def delete(self, key: str) -> None:
+        """Delete an object."""
+        plan = plan_delete(self._info, key)
+        await self._client._drive(flows.delete_flow(self._client._ctx, self._info, plan))

@@ -1,0 +1,178 @@
+"""Client configuration: upstream-compatible arguments converted once, into frozen values.
+
+``connection_kwargs`` mapping onto the httpx client (anything else raises InvalidInput):
+
+==================  ==========================================================================
+key                 meaning
+==================  ==========================================================================
+``headers``         extra default headers for every request (merged over ``User-Agent``)
+``verify``          TLS verification: ``True``/``False``, a CA bundle path or an SSLContext
+``cert``            client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``
+``limits``          an ``httpx.Limits`` (pool size; default 32 connections, 16 kept alive)
+``timeout``         an ``httpx.Timeout`` or seconds, replacing every timeout of the client
+``proxy``           a proxy URL or ``httpx.Proxy`` (environment proxies are not used)
+``transport``       an httpx transport (sync for Client, async for AsyncClient); replaces
+                    ``verify``, ``cert``, ``limits`` and ``proxy``
+``maxsize``         urllib3 spelling: pool size (``max_connections`` and keep-alive)
+``ca_certs``        urllib3 spelling: CA bundle path
+``cert_file``,      urllib3 spelling: client certificate and key paths
+``key_file``
+``cert_reqs``       urllib3 spelling: ``"CERT_NONE"`` disables verification
+``retries``         urllib3 spelling: an int, same as the ``retries`` argument
+``block``           urllib3 spelling: accepted and ignored (httpx waits for a free connection)
+==================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from http.cookiejar import CookieJar
+from importlib import metadata as importlib_metadata
+from typing import Any
+
+import attrs
+import httpx
+
+from ._constants import (
+    DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+    DEFAULT_POOL_TIMEOUT_S,
+    DEFAULT_READ_TIMEOUT_S,
+    DEFAULT_WRITE_TIMEOUT_S,
+    USER_AGENT_PREFIX,
+)
+from ._core.retry import RetryPolicy
+from ._exceptions import InvalidInput
+
+__all__ = ["ClientConfig", "NoCookies", "build_config"]
+
+_HTTPX_KEYS = ("headers", "verify", "cert", "limits", "timeout", "proxy", "transport")
+_URLLIB3_KEYS = ("maxsize", "ca_certs", "cert_file", "key_file", "cert_reqs", "retries", "block")
+
+
+def _version() -> str:
+    try:
+        return importlib_metadata.version("objectstore-client")
+    except importlib_metadata.PackageNotFoundError:  # pragma: no cover - source checkout
+        return "0+unknown"
+
+
+USER_AGENT = f"{USER_AGENT_PREFIX}/{_version()}"
+
+
+class NoCookies(CookieJar):
+    """A cookie jar that stores nothing: Objectstore sets no cookies, so skip the work."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        """Ignore cookies of responses."""
+
+    def add_cookie_header(self, request: Any) -> None:
+        """Add no cookies to requests."""
+
+
+@attrs.frozen
+class ClientConfig:
+    """Everything a client needs, validated and converted from the constructor arguments."""
+
+    base_url: httpx.URL
+    retry: RetryPolicy
+    httpx_kwargs: dict[str, Any] = attrs.field(eq=False)
+    transport: Any = attrs.field(default=None, eq=False)
+
+
+def _base_url(value: object) -> httpx.URL:
+    if not isinstance(value, (str, httpx.URL)):
+        raise InvalidInput(f"base_url must be a str, got {type(value).__name__}")
+    try:
+        url = httpx.URL(str(value))
+    except httpx.InvalidURL as exc:
+        raise InvalidInput(f"invalid base_url {value!r}: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidInput(f"base_url must be an absolute http(s) URL, got {value!r}")
+    if url.query or url.fragment:
+        raise InvalidInput(f"base_url must not have a query or fragment, got {value!r}")
+    return url
+
+
+def _timeout(timeout_ms: float | None) -> httpx.Timeout:
+    read = DEFAULT_READ_TIMEOUT_S
+    if timeout_ms is not None:
+        if timeout_ms < 0:
+            raise InvalidInput(f"timeout_ms must not be negative, got {timeout_ms}")
+        # upstream ignores 0 (falsy); so do we: no read timeout
+        read = timeout_ms / 1000 if timeout_ms else None
+    return httpx.Timeout(
+        connect=DEFAULT_CONNECT_TIMEOUT_S,
+        read=read,
+        write=DEFAULT_WRITE_TIMEOUT_S,
+        pool=DEFAULT_POOL_TIMEOUT_S,
+    )
+
+
+def _retries(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"retries must be a non-negative int, got {value!r}")
+    return value
+
+
+def build_config(
+    base_url: str,
+    *,
+    retries: int | None,
+    timeout_ms: float | None,
+    connection_kwargs: Mapping[str, Any] | None,
+) -> ClientConfig:
+    """Convert the upstream-compatible constructor arguments, once."""
+    url = _base_url(base_url)
+    options = dict(connection_kwargs or {})
+    unknown = sorted(set(options) - set(_HTTPX_KEYS) - set(_URLLIB3_KEYS))
+    if unknown:
+        allowed = ", ".join((*_HTTPX_KEYS, *_URLLIB3_KEYS))
+        raise InvalidInput(
+            f"unknown connection_kwargs {', '.join(unknown)}; supported keys: {allowed}"
+        )
+    max_retries = _retries(retries) if retries is not None else RetryPolicy().max_retries
+    if "retries" in options:
+        max_retries = _retries(options.pop("retries"))
+    options.pop("block", None)
+
+    headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+    headers.update(options.pop("headers", None) or {})
+    kwargs: dict[str, Any] = {
+        "base_url": url,
+        "headers": headers,
+        "timeout": options.pop("timeout", None) if "timeout" in options else _timeout(timeout_ms),
+        "limits": options.pop(
+            "limits",
+            httpx.Limits(
+                max_connections=DEFAULT_MAX_CONNECTIONS,
+                max_keepalive_connections=DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+            ),
+        ),
+        "trust_env": False,
+        "follow_redirects": False,
+    }
+    if "maxsize" in options:
+        size = _retries(options.pop("maxsize"))
+        kwargs["limits"] = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+    _tls_options(options, kwargs)
+    for key in ("verify", "cert", "proxy"):
+        if key in options:
+            kwargs[key] = options.pop(key)
+    transport = options.pop("transport", None)
+    return ClientConfig(url, RetryPolicy(max_retries), kwargs, transport)
+
+
+def _tls_options(options: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    ca_certs = options.pop("ca_certs", None)
+    cert_reqs = options.pop("cert_reqs", None)
+    if cert_reqs in ("CERT_NONE", ssl.CERT_NONE):
+        kwargs["verify"] = False
+    elif ca_certs is not None:
+        kwargs["verify"] = ssl.create_default_context(cafile=str(ca_certs))
+    cert_file = options.pop("cert_file", None)
+    key_file = options.pop("key_file", None)
+    if cert_file is not None:
+        kwargs["cert"] = (str(cert_file), str(key_file)) if key_file else str(cert_file)

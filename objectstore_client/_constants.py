@@ -1,0 +1,57 @@
+"""Every default of the SDK, in one place (units in the names)."""
+
+from __future__ import annotations
+
+#: Upstream default: 100 ms to establish a connection.
+DEFAULT_CONNECT_TIMEOUT_S = 0.1
+#: Upstream default: no read timeout (reads can wait as long as the server needs).
+DEFAULT_READ_TIMEOUT_S: float | None = None
+#: Sending a request body is never limited by the connect timeout (upstream trap).
+DEFAULT_WRITE_TIMEOUT_S: float | None = None
+#: Waiting for a free pooled connection.
+DEFAULT_POOL_TIMEOUT_S: float | None = None
+
+#: Connection failures (and, for idempotent requests, retryable statuses) are retried this often.
+DEFAULT_MAX_RETRIES = 3
+INITIAL_RETRY_DELAY_S = 0.05
+MAX_RETRY_DELAY_S = 2.0
+#: A ``Retry-After`` above this is not waited for: the request gives up instead.
+MAX_RETRY_AFTER_S = 60.0
+#: Statuses that idempotent requests retry.
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+#: One pool per client, sized for concurrent use (upstream's urllib3 pool had maxsize=1).
+DEFAULT_MAX_CONNECTIONS = 32
+DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 16
+
+#: Upload chunk size read from files and sliced from large bytes.
+UPLOAD_CHUNK_BYTES = 1024 * 1024
+#: Bytes below this are compressed in one shot and sent with a Content-Length.
+ONE_SHOT_MAX_BYTES = 1024 * 1024
+#: Compressed input is fed to the decoder in slices of this size, bounding decoded chunk sizes.
+DECODE_INPUT_SLICE_BYTES = 64 * 1024
+#: zstd level used by upstream and by us.
+ZSTD_LEVEL = 3
+#: Inputs of a known size at least this large compress with all cores (threads=-1).
+MULTITHREAD_COMPRESSION_MIN_BYTES = 16 * 1024 * 1024
+
+#: Default validity of signed tokens (upstream: 60 s).
+DEFAULT_TOKEN_EXPIRY_S = 60
+#: A cached token is re-signed when less than this share of its validity is left ...
+TOKEN_REFRESH_FRACTION = 0.25
+#: ... but never later than this many seconds before it expires.
+TOKEN_REFRESH_MAX_MARGIN_S = 30.0
+#: Cached tokens per client (scopes x permissions); the cache is cleared when full.
+TOKEN_CACHE_SIZE = 1024
+
+AUTH_HEADER = "x-os-auth"
+USER_AGENT_PREFIX = "objectstore-client"
+EMPTY_SCOPE = "_"
+
+HEADER_EXPIRATION = "x-sn-expiration"
+HEADER_TIME_CREATED = "x-sn-time-created"
+HEADER_TIME_EXPIRES = "x-sn-time-expires"
+HEADER_ORIGIN = "x-sn-origin"
+HEADER_FILENAME = "x-sn-filename"
+HEADER_SIZE = "x-sn-size"
+HEADER_META_PREFIX = "x-snme-"

@@ -1,0 +1,228 @@
+"""Each operation written once, as a generator flow that yields effects to a driver.
+
+Effects: :class:`Send` (answer: an ``httpx.Response`` whose body is unread, or a
+TransportError thrown in), :class:`ReadBody` (answer: the body bytes), :class:`Close`,
+:class:`Sleep` and :class:`Emit` (metric records for the MetricsBackend). ``_sync._drive``
+and ``_async._drive`` are the only two drivers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from .._exceptions import ObjectstoreError, RequestError, TransportError
+from .._models import Metadata
+from .metrics import MetricRecord, operation_metrics
+from .plan import RequestPlan, SessionInfo
+from .retry import GiveUp, RetryPolicy, decide
+
+__all__ = [
+    "Close",
+    "Emit",
+    "Flow",
+    "OpContext",
+    "ReadBody",
+    "Send",
+    "Sleep",
+    "delete_flow",
+    "get_flow",
+    "head_flow",
+    "put_flow",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(eq=False)
+class Send:
+    """Send the plan's request (a fresh body each time); answer the unread response."""
+
+    plan: RequestPlan
+    session: SessionInfo
+
+
+@attrs.frozen(eq=False)
+class ReadBody:
+    """Read the whole (small) body of a response and close it; answer the bytes."""
+
+    response: httpx.Response
+
+
+@attrs.frozen(eq=False)
+class Close:
+    """Close a response without reading the rest of its body."""
+
+    response: httpx.Response
+
+
+@attrs.frozen
+class Sleep:
+    """Wait before the next attempt."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Emit:
+    """Hand metric records to the MetricsBackend."""
+
+    records: tuple[MetricRecord, ...]
+
+
+Effect = Send | ReadBody | Close | Sleep | Emit
+Flow = Generator[Effect, Any, T]
+
+
+@attrs.frozen(eq=False)
+class OpContext:
+    """Per-client knobs a flow needs: retry policy, clock and jitter source."""
+
+    retry: RetryPolicy
+    clock: Callable[[], float]
+    random: Callable[[], float]
+
+
+def send(
+    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ok: frozenset[int]
+) -> Flow[httpx.Response | None]:
+    """Send with retries. Returns the response for an ``ok`` status, None for a drained 404
+    (when 404 is not ``ok``), and raises RequestError for other statuses."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response: httpx.Response = yield Send(plan, session)
+        except TransportError as exc:
+            decision = decide(
+                ctx.retry, plan.kind, attempt, maybe_sent=exc.maybe_sent, random=ctx.random
+            )
+            if isinstance(decision, GiveUp):
+                raise
+            yield Sleep(decision.delay)
+            continue
+        status = response.status_code
+        if status in ok:
+            return response
+        if status == 404 and plan.method in ("GET", "HEAD"):
+            yield ReadBody(response)
+            return None
+        decision = decide(
+            ctx.retry,
+            plan.kind,
+            attempt,
+            status=status,
+            retry_after=response.headers.get("retry-after"),
+            random=ctx.random,
+        )
+        if isinstance(decision, GiveUp):
+            body = yield ReadBody(response)
+            raise RequestError.from_response(plan.method, plan.path, status, body)
+        yield Close(response)
+        yield Sleep(decision.delay)
+
+
+def _measured(
+    ctx: OpContext,
+    op: str,
+    session: SessionInfo,
+    inner: Flow[T],
+    sizes: Callable[[], dict[str, Any]],
+) -> Flow[T]:
+    """Run ``inner`` and emit the operation's metrics, on failure too."""
+    start = ctx.clock()
+    try:
+        result = yield from inner
+    except (ObjectstoreError, OSError):
+        yield Emit(tuple(operation_metrics(op, session.usecase.name, ctx.clock() - start)))
+        raise
+    records = operation_metrics(op, session.usecase.name, ctx.clock() - start, **sizes())
+    yield Emit(tuple(records))
+    return result
+
+
+def _put(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
+    response = yield from send(ctx, session, plan, frozenset({200, 201}))
+    assert response is not None
+    body = yield ReadBody(response)
+    try:
+        key = json.loads(body)["key"]
+    except (ValueError, KeyError, TypeError):
+        raise RequestError.from_response(
+            plan.method, plan.path, response.status_code, body
+        ) from None
+    return str(key)
+
+
+def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
+    """Upload; returns the key the server stored the object under."""
+    counter = plan.body.counter if plan.body is not None else None
+
+    def sizes() -> dict[str, Any]:
+        if counter is None:
+            return {}
+        compression = "zstd" if plan.body is not None and plan.body.compress else "none"
+        return {
+            "uncompressed": counter.read,
+            "compressed": counter.sent,
+            "compression": compression,
+        }
+
+    return (yield from _measured(ctx, "put", session, _put(ctx, session, plan), sizes))
+
+
+def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[httpx.Response | None]:
+    return (yield from send(ctx, session, plan, frozenset({200, 206})))
+
+
+def get_flow(
+    ctx: OpContext, session: SessionInfo, plan: RequestPlan
+) -> Flow[httpx.Response | None]:
+    """Start a download: the open response (body unread), or None when the object is missing.
+
+    Latency is time to headers, like upstream.
+    """
+    return (yield from _measured(ctx, "get", session, _get(ctx, session, plan), dict))
+
+
+def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
+    response = yield from send(ctx, session, plan, frozenset({200, 204}))
+    if response is None:
+        return None
+    yield ReadBody(response)
+    return Metadata.from_headers(response.headers)
+
+
+def head_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
+    """Metadata of an object, or None when it is missing."""
+    return (yield from _measured(ctx, "head", session, _head(ctx, session, plan), dict))
+
+
+def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
+    response = yield from send(ctx, session, plan, frozenset({200, 204}))
+    if response is not None:
+        yield ReadBody(response)
+
+
+def delete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
+    """Delete an object."""
+    return (yield from _measured(ctx, "delete", session, _delete(ctx, session, plan), dict))
+
+
+def decode_wanted(
+    metadata: Metadata, decompress: bool, accept_encoding: Sequence[str] | None
+) -> bool:
+    """Whether ``get`` must decompress the stored encoding (upstream's rule)."""
+    encoding = metadata.compression
+    if not encoding or not decompress:
+        return False
+    accepted = accept_encoding or []
+    if "*" in accepted or encoding in accepted:
+        return False
+    if encoding != "zstd":
+        raise NotImplementedError(f"cannot decompress stored encoding {encoding!r}")
+    return True

@@ -1,0 +1,73 @@
+"""Absolute object URLs (with an optional embedded read token) and token minting."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+
+import httpx
+
+from .._exceptions import InvalidInput
+from .._models import Permission
+from .plan import SessionInfo, object_path
+from .tokens import SecretKey
+
+__all__ = ["PARAM_AUTH", "base_origin", "mint_token", "object_url"]
+
+#: Query parameter carrying a token in object URLs.
+PARAM_AUTH = "os_auth"
+
+
+def base_origin(base_url: httpx.URL) -> str:
+    """``scheme://host:port/prefix`` with IPv6 hosts bracketed and the port always present."""
+    host = base_url.host
+    if ":" in host:
+        host = f"[{host}]"
+    port = base_url.port or (443 if base_url.scheme == "https" else 80)
+    prefix = base_url.raw_path.decode("ascii").rstrip("/")
+    return f"{base_url.scheme}://{host}:{port}{prefix}"
+
+
+def _secret_key(session: SessionInfo, what: str) -> SecretKey:
+    if not isinstance(session.token, SecretKey):
+        raise InvalidInput(f"no secret key configured on this session: cannot {what}")
+    return session.token
+
+
+def object_url(
+    base_url: httpx.URL,
+    session: SessionInfo,
+    key: str,
+    token_validity: timedelta | None,
+    now: float,
+) -> str:
+    """The object's absolute URL; with ``token_validity``, plus ``?os_auth=<read-only JWT>``."""
+    url = base_origin(base_url) + object_path(session, key)
+    if token_validity is None:
+        return url
+    if token_validity < timedelta(0):
+        raise InvalidInput(f"token_validity must not be negative, got {token_validity}")
+    key_ = _secret_key(session, "embed a token in the URL")
+    seconds = math.ceil(token_validity.total_seconds())
+    token = key_.token_for_scope(
+        session.usecase.name,
+        session.scope,
+        permissions=[Permission.OBJECT_READ],
+        expiry_seconds=seconds,
+        now=now,
+    )
+    return f"{url}?{PARAM_AUTH}={token}"
+
+
+def mint_token(
+    session: SessionInfo,
+    permissions: Sequence[Permission | str] | None,
+    expiry_seconds: int | None,
+    now: float,
+) -> str:
+    """A freshly signed token for the session's usecase and scope."""
+    key = _secret_key(session, "mint tokens")
+    return key.token_for_scope(
+        session.usecase.name, session.scope, permissions, expiry_seconds, now=now
+    )

@@ -1,0 +1,116 @@
+"""The one exception hierarchy of the SDK.
+
+::
+
+    ObjectstoreError
+    ├── RequestError            the server answered with an error status (.status, .response)
+    ├── TransportError          no usable HTTP response (.method, .path)
+    │   ├── ConnectError        the connection could not be established
+    │   └── RequestTimeout      a connect, read, write or pool timeout expired
+    └── InvalidInput            bad arguments, refused before any network call (also a ValueError)
+
+httpx exceptions become ours only in :func:`map_transport_error`, which both drivers use.
+Messages name the method, path and status; they never contain a token.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+__all__ = [
+    "ConnectError",
+    "InvalidInput",
+    "ObjectstoreError",
+    "RequestError",
+    "RequestTimeout",
+    "TransportError",
+    "map_transport_error",
+]
+
+_BODY_EXCERPT_CHARS = 500
+
+
+class ObjectstoreError(Exception):
+    """Root of every error raised by the SDK."""
+
+
+class InvalidInput(ObjectstoreError, ValueError):
+    """An argument was refused before any network call. Also a :class:`ValueError`."""
+
+
+class RequestError(ObjectstoreError):
+    """The server answered with an error status.
+
+    Constructed positionally like upstream: ``RequestError(message, status, response)``, where
+    ``response`` is the response body decoded as UTF-8 (errors replaced).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        response: str,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.response = response
+        self.method = method
+        self.path = path
+
+    @classmethod
+    def from_response(cls, method: str, path: str, status: int, body: bytes) -> RequestError:
+        """Build the error for a response, with a bounded excerpt of its body."""
+        text = body.decode("utf-8", errors="replace")
+        excerpt = text.strip()
+        if len(excerpt) > _BODY_EXCERPT_CHARS:
+            excerpt = excerpt[:_BODY_EXCERPT_CHARS] + "..."
+        message = f"Objectstore request failed with status {status}: {method} {path}"
+        if excerpt:
+            message += f": {excerpt}"
+        return cls(message, status, text, method=method, path=path)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        args = (self.message, self.status, self.response, self.method, self.path)
+        return (_rebuild_request_error, args)
+
+
+def _rebuild_request_error(
+    message: str, status: int, response: str, method: str | None, path: str | None
+) -> RequestError:
+    return RequestError(message, status, response, method=method, path=path)
+
+
+class TransportError(ObjectstoreError):
+    """No usable HTTP response: the connection failed, was reset, or a timeout expired."""
+
+    def __init__(self, message: str, *, method: str, path: str, maybe_sent: bool = True) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        #: False when the request certainly never reached the server (safe to replay any request).
+        self.maybe_sent = maybe_sent
+
+
+class ConnectError(TransportError):
+    """The connection could not be established; no byte of the request was sent."""
+
+
+class RequestTimeout(TransportError):
+    """A connect, read, write or pool timeout expired."""
+
+
+def map_transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:
+    """Translate an httpx transport error into ours (the caller raises it ``from exc``)."""
+    kind = type(exc).__name__
+    detail = str(exc) or kind
+    message = f"Objectstore request {method} {path} failed: {kind}: {detail}"
+    unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(message, method=method, path=path, maybe_sent=not unsent)
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectError(message, method=method, path=path, maybe_sent=False)
+    return TransportError(message, method=method, path=path)

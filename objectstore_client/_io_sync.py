@@ -1,0 +1,193 @@
+"""Blocking byte streams: upload bodies read from their source, and the download Payload."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, NamedTuple
+
+import httpx
+
+from ._constants import UPLOAD_CHUNK_BYTES
+from ._core.codec import ZstdDecoder
+from ._core.plan import BodySpec
+from ._core.reader import ChunkBuffer
+from ._exceptions import InvalidInput, map_transport_error
+from ._models import Metadata
+
+__all__ = ["GetResponse", "Payload", "request_body"]
+
+
+def _check_chunk(chunk: object) -> bytes | bytearray | memoryview:
+    if isinstance(chunk, (bytes, bytearray, memoryview)):
+        return chunk
+    raise InvalidInput(f"iterable contents must yield bytes, got {type(chunk).__name__}")
+
+
+def encode_chunks(spec: BodySpec, chunks: Iterable[Any], size: int | None) -> Iterator[bytes]:
+    """Count and (maybe) compress chunks as httpx pulls them."""
+    counter = spec.counter
+    counter.read = counter.sent = 0
+    encoder = spec.encoder(size) if spec.compress else None
+    for raw in chunks:
+        chunk = _check_chunk(raw)
+        counter.read += len(chunk)
+        out = encoder.feed(chunk) if encoder is not None else bytes(chunk)
+        if out:
+            counter.sent += len(out)
+            yield out
+    if encoder is not None:
+        tail = encoder.flush()
+        counter.sent += len(tail)
+        if tail:
+            yield tail
+
+
+def _slices(view: memoryview) -> Iterator[memoryview]:
+    for start in range(0, len(view), UPLOAD_CHUNK_BYTES):
+        yield view[start : start + UPLOAD_CHUNK_BYTES]
+
+
+def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
+    while True:
+        chunk = file.read(UPLOAD_CHUNK_BYTES)
+        if not chunk:
+            return
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise InvalidInput("contents must be opened in binary mode")
+        yield chunk
+
+
+def _path_chunks(path: str) -> Iterator[bytes]:
+    with open(path, "rb") as file:
+        yield from _file_chunks(file)
+
+
+def _remaining(file: IO[bytes], start: int | None) -> int | None:
+    if start is None:
+        return None
+    try:
+        return os.fstat(file.fileno()).st_size - start
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        end = file.seek(0, io.SEEK_END)
+        file.seek(start)
+        return end - start
+
+
+def request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
+    """The httpx ``content`` for one attempt, plus headers it implies (Content-Length)."""
+    data = spec.one_shot()
+    if data is not None:
+        return data, {}
+    size: int | None
+    if spec.kind == "bytes":
+        size = len(spec.source)
+        chunks: Iterable[Any] = _slices(spec.source)
+    elif spec.kind == "path":
+        try:
+            size = os.stat(spec.source).st_size
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {spec.source!r}: {exc.strerror}") from exc
+        chunks = _path_chunks(spec.source)
+    elif spec.kind == "file":
+        if spec.start is not None:
+            spec.source.seek(spec.start)
+        size = _remaining(spec.source, spec.start)
+        chunks = _file_chunks(spec.source)
+    elif spec.kind == "iter":
+        size, chunks = None, spec.source
+    else:
+        raise InvalidInput("async iterables need AsyncClient; pass bytes, a file or an iterable")
+    headers = {} if spec.compress or size is None else {"Content-Length": str(size)}
+    return encode_chunks(spec, chunks, size), headers
+
+
+class Payload(io.BufferedIOBase):
+    """A downloaded object, streamed: ``read()``, iteration over chunks, context manager.
+
+    Decompression (when requested) happens across zstd frames as you read. Read it to the end
+    or close it (``with`` does) to return the connection to the pool.
+    """
+
+    def __init__(self, response: httpx.Response, decoder: ZstdDecoder | None) -> None:
+        super().__init__()
+        self._response = response
+        self._raw = response.iter_raw()
+        self._decoder = decoder
+        self._buffer = ChunkBuffer()
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _pull(self) -> bool:
+        """Fetch and decode the next chunk; False at the end of the body."""
+        if self._eof:
+            return False
+        try:
+            raw = next(self._raw, None)
+        except httpx.TransportError as exc:
+            self.close()
+            request = self._response.request
+            raise map_transport_error(exc, request.method, request.url.path) from exc
+        if raw is None:
+            self._eof = True
+            self._response.close()
+            if self._decoder is not None:
+                self._decoder.flush()
+            return False
+        if self._decoder is None:
+            self._buffer.push(raw)
+        else:
+            for piece in self._decoder.feed(raw):
+                self._buffer.push(piece)
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes (all remaining bytes when ``size`` is None or negative)."""
+        self._check_open()
+        want = -1 if size is None or size < 0 else size
+        while (want < 0 or len(self._buffer) < want) and self._pull():
+            pass
+        return self._buffer.take(want)
+
+    def read1(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes with at most one read from the network."""
+        self._check_open()
+        while not self._buffer and self._pull():
+            pass
+        return self._buffer.take(size)
+
+    def readinto(self, buffer: Any) -> int:
+        """Read into a writable buffer; returns the number of bytes read."""
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Iterate over chunks (not lines) as they arrive."""
+        self._check_open()
+        while True:
+            if self._buffer:
+                yield self._buffer.take_chunk()
+            elif not self._pull():
+                return
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ValueError("I/O operation on closed payload")
+
+    def close(self) -> None:
+        """Release the connection (unread bytes are discarded)."""
+        if not self.closed:
+            self._response.close()
+        super().close()
+
+
+class GetResponse(NamedTuple):
+    """``get``'s result: unpack it as ``metadata, payload = session.get(key)``."""
+
+    metadata: Metadata
+    payload: Payload

@@ -1,0 +1,216 @@
+"""Frozen value objects of the public API. Validators raise InvalidInput before any request."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Literal, cast
+
+import attrs
+from dateutil.parser import isoparse
+
+from ._constants import (
+    EMPTY_SCOPE,
+    HEADER_EXPIRATION,
+    HEADER_FILENAME,
+    HEADER_META_PREFIX,
+    HEADER_ORIGIN,
+    HEADER_SIZE,
+    HEADER_TIME_CREATED,
+    HEADER_TIME_EXPIRES,
+)
+from ._core.durations import format_duration, parse_duration
+from ._core.validate import check_compression, check_scope_pair, check_usecase_name
+from ._exceptions import InvalidInput
+
+__all__ = [
+    "Compression",
+    "ExpirationPolicy",
+    "Metadata",
+    "Permission",
+    "Scope",
+    "TimeToIdle",
+    "TimeToLive",
+    "Usecase",
+    "format_expiration",
+    "parse_expiration",
+]
+
+#: ``"zstd"`` compresses (the default), ``"none"`` sends the bytes as they are.
+Compression = Literal["zstd", "none"]
+
+
+class Permission(str, enum.Enum):
+    """What a signed token allows."""
+
+    OBJECT_READ = "object.read"
+    OBJECT_WRITE = "object.write"
+    OBJECT_DELETE = "object.delete"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def max(cls) -> list[Permission]:
+        """All permissions."""
+        return list(cls)
+
+
+def _check_delta(_instance: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, timedelta):
+        raise InvalidInput(f"expiration delta must be a timedelta, got {type(value).__name__}")
+    if value < timedelta(0):
+        raise InvalidInput(f"expiration delta must not be negative, got {value}")
+
+
+@attrs.frozen
+class TimeToLive:
+    """Expire ``delta`` after the last write. Sent in whole seconds, sub-seconds rounded up."""
+
+    delta: timedelta = attrs.field(validator=_check_delta)
+
+
+@attrs.frozen
+class TimeToIdle:
+    """Expire after ``delta`` without access. Sent in whole seconds, sub-seconds rounded up."""
+
+    delta: timedelta = attrs.field(validator=_check_delta)
+
+
+ExpirationPolicy = TimeToLive | TimeToIdle
+
+
+def format_expiration(policy: ExpirationPolicy) -> str:
+    """The ``x-sn-expiration`` header value for a policy (``ttl:1d 2h``)."""
+    if isinstance(policy, TimeToLive):
+        return f"ttl:{format_duration(policy.delta)}"
+    if isinstance(policy, TimeToIdle):
+        return f"tti:{format_duration(policy.delta)}"
+    raise InvalidInput(f"expiration_policy must be TimeToLive or TimeToIdle, got {policy!r}")
+
+
+def parse_expiration(value: str) -> ExpirationPolicy | None:
+    """Parse ``ttl:``/``tti:`` with any humantime duration; ``manual`` and unknown give None."""
+    prefix, sep, rest = value.partition(":")
+    if not sep:
+        return None
+    try:
+        if prefix == "ttl":
+            return TimeToLive(parse_duration(rest))
+        if prefix == "tti":
+            return TimeToIdle(parse_duration(rest))
+    except ValueError:
+        return None
+    return None
+
+
+def _check_policy(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, (TimeToLive, TimeToIdle)):
+        raise InvalidInput(f"expiration_policy must be TimeToLive or TimeToIdle, got {value!r}")
+
+
+def _usecase_compression(value: object) -> Compression:
+    checked = check_compression(value, allow_none=True)
+    return "none" if checked is None else checked  # type: ignore[return-value]
+
+
+@attrs.frozen
+class Usecase:
+    """A usecase: the top-level namespace, with its default compression and expiration."""
+
+    name: str = attrs.field(converter=check_usecase_name)
+    compression: Compression = attrs.field(default="zstd", converter=_usecase_compression)
+    expiration_policy: ExpirationPolicy | None = attrs.field(default=None, validator=_check_policy)
+
+    # upstream kept these as private attributes; some callers read them
+    @property
+    def _compression(self) -> Compression:
+        return self.compression
+
+    @property
+    def _expiration_policy(self) -> ExpirationPolicy | None:
+        return self.expiration_policy
+
+
+@attrs.frozen(init=False)
+class Scope:
+    """Ordered ``name=value`` pairs below a usecase. Order matters: it is part of the path.
+
+    ``Scope(org=42, project=1337)`` renders as ``org=42;project=1337``; no scopes render as
+    ``_``. Values are ``str()``-ed (``True`` -> ``"True"``, ``0`` -> ``"0"``); ``None`` and
+    empty strings are refused.
+    """
+
+    items: tuple[tuple[str, str], ...]
+
+    def __init__(self, **scopes: str | int | bool) -> None:
+        items = tuple((name, check_scope_pair(name, value)) for name, value in scopes.items())
+        self.__attrs_init__(items)
+
+    def __str__(self) -> str:
+        return ";".join(f"{name}={value}" for name, value in self.items) or EMPTY_SCOPE
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.items)
+
+    def dict(self) -> dict[str, str]:
+        """The scopes as a dict of strings, in order."""
+        return dict(self.items)
+
+
+def _header_lookup(headers: Mapping[str, str]) -> dict[str, str]:
+    return {str(name).lower(): value for name, value in headers.items()}
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return isoparse(value)
+    except ValueError:
+        return None
+
+
+@attrs.frozen
+class Metadata:
+    """Object metadata, as returned by ``get`` and ``head``.
+
+    Field order is upstream 0.2.0's (``filename`` before ``custom``); ``size`` (the stored size
+    from ``x-sn-size``, when the server sends it) is keyword-only.
+    """
+
+    content_type: str | None = None
+    compression: Compression | None = None
+    expiration_policy: ExpirationPolicy | None = None
+    time_created: datetime | None = None
+    time_expires: datetime | None = None
+    origin: str | None = None
+    filename: str | None = None
+    custom: dict[str, str] = attrs.field(factory=dict)
+    size: int | None = attrs.field(default=None, kw_only=True)
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> Metadata:
+        """Parse response headers; names are matched case-insensitively."""
+        lower = _header_lookup(headers)
+        encoding = lower.get("content-encoding")
+        expiration = lower.get(HEADER_EXPIRATION)
+        size_text = lower.get(HEADER_SIZE)
+        custom = {
+            name[len(HEADER_META_PREFIX) :]: value
+            for name, value in lower.items()
+            if name.startswith(HEADER_META_PREFIX)
+        }
+        return cls(
+            content_type=lower.get("content-type", "application/octet-stream"),
+            # an unknown stored encoding is passed through as is (get refuses to decode it)
+            compression=cast("Compression | None", encoding or None),
+            expiration_policy=parse_expiration(expiration) if expiration else None,
+            time_created=_parse_time(lower.get(HEADER_TIME_CREATED)),
+            time_expires=_parse_time(lower.get(HEADER_TIME_EXPIRES)),
+            origin=lower.get(HEADER_ORIGIN),
+            filename=lower.get(HEADER_FILENAME),
+            custom=custom,
+            size=int(size_text) if size_text and size_text.isdigit() else None,
+        )

@@ -1,0 +1,86 @@
+"""Small helpers kept from the upstream client: MIME sniffing and Accept-Encoding parsing."""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+__all__ = ["guess_mime_type", "parse_accept_encoding"]
+
+_SNIFF_BYTES = 261
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
+    (0, b"\xff\xd8\xff", "image/jpeg"),
+    (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"),
+    (0, b"%PDF-", "application/pdf"),
+    (0, b"PK\x03\x04", "application/zip"),
+    (0, b"\x1f\x8b", "application/gzip"),
+    (0, b"\x28\xb5\x2f\xfd", "application/zstd"),
+    (0, b"BM", "image/bmp"),
+    (0, b"II*\x00", "image/tiff"),
+    (0, b"MM\x00*", "image/tiff"),
+    (0, b"\x00\x00\x01\x00", "image/x-icon"),
+    (0, b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (0, b"\xfd7zXZ\x00", "application/x-xz"),
+    (0, b"BZh", "application/x-bzip2"),
+    (0, b"\x7fELF", "application/x-executable"),
+    (0, b"OggS", "audio/ogg"),
+    (0, b"fLaC", "audio/x-flac"),
+    (0, b"ID3", "audio/mpeg"),
+    (0, b"\x1aE\xdf\xa3", "video/webm"),
+    (0, b"wOFF", "font/woff"),
+    (0, b"wOF2", "font/woff2"),
+    (0, b"SQLite format 3\x00", "application/x-sqlite3"),
+    (257, b"ustar", "application/x-tar"),
+)
+
+
+def _sniff(head: bytes) -> str | None:
+    for offset, magic, mime in _SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/x-wav"
+    if head[4:8] == b"ftyp":
+        return "video/mp4"
+    return None
+
+
+def guess_mime_type(contents: bytes | IO[bytes]) -> str | None:
+    """Guess a MIME type from the first bytes (PNG, JPEG, PDF, ...); None when unknown.
+
+    File objects must be seekable (their position is restored); others give None unread.
+    """
+    if isinstance(contents, (bytes, bytearray, memoryview)):
+        return _sniff(bytes(contents[:_SNIFF_BYTES]))
+    try:
+        if not contents.seekable():
+            return None
+        position = contents.tell()
+        head = contents.read(_SNIFF_BYTES)
+        contents.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return _sniff(bytes(head or b""))
+
+
+_ZERO_Q = re.compile(r"^q\s*=\s*0(\.0*)?$")
+
+
+def parse_accept_encoding(header: str) -> list[str]:
+    """Encodings from an ``Accept-Encoding`` header, lower-cased, without those with ``q=0``.
+
+    ``*`` is kept; the order is the header's (not sorted by q).
+    """
+    result: list[str] = []
+    for item in header.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        if not name:
+            continue
+        if any(_ZERO_Q.match(param.lower()) for param in params):
+            continue
+        result.append(name.lower())
+    return result
