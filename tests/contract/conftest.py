@@ -1,0 +1,195 @@
+"""HTTP-level contract suite: plain httpx against a local or a real Objectstore.
+
+Target selection:
+
+* ``OBJECTSTORE_URL`` set: run against that server. Auth tests need
+  ``OBJECTSTORE_TEST_KEY_ID`` and ``OBJECTSTORE_TEST_PRIVATE_KEY`` (PEM text or a path to a
+  PEM file); without them the target is assumed to run with auth off. Tests marked
+  ``local_only`` (clock injection, local options) are skipped.
+* Otherwise a :class:`LocalObjectstore` is started with a fresh Ed25519 key (auth on), plus a
+  read-only key ``<kid>-ro`` used by the permission tests.
+
+Every test gets its own scope (``org=<random>``) and deletes what it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from objectstore_client.testing import LocalObjectstore
+
+ALL_PERMISSIONS = ["object.read", "object.write", "object.delete"]
+USECASE = "contract-tests"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "local_only: needs the local server (clock, options)")
+    config.addinivalue_line("markers", "needs_auth: needs a target with auth enforced")
+
+
+@dataclass
+class Target:
+    """Where the suite sends its requests."""
+
+    url: str
+    kid: str | None = None
+    private_key: Ed25519PrivateKey | None = None
+    read_only_kid: str | None = None
+    local: LocalObjectstore | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.local is not None
+
+    @property
+    def auth(self) -> bool:
+        return self.private_key is not None
+
+
+def _load_private_key(text: str) -> Ed25519PrivateKey:
+    if not text.lstrip().startswith("-----") and Path(text).is_file():
+        text = Path(text).read_text()
+    key = serialization.load_pem_private_key(text.encode(), password=None)
+    assert isinstance(key, Ed25519PrivateKey), "the test key must be Ed25519"
+    return key
+
+
+def public_pem(key: Ed25519PrivateKey) -> str:
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+@pytest.fixture(scope="session")
+def target() -> Iterator[Target]:
+    url = os.environ.get("OBJECTSTORE_URL")
+    if url:
+        kid = os.environ.get("OBJECTSTORE_TEST_KEY_ID")
+        pem = os.environ.get("OBJECTSTORE_TEST_PRIVATE_KEY")
+        key = _load_private_key(pem) if kid and pem else None
+        yield Target(url.rstrip("/"), kid if key else None, key)
+        return
+    key = Ed25519PrivateKey.generate()
+    pem = public_pem(key)
+    keys: dict[str, Any] = {"contract": pem, "contract-ro": (pem, ["object.read"])}
+    with LocalObjectstore(auth_keys=keys) as server:
+        yield Target(server.url, "contract", key, "contract-ro", server)
+
+
+@pytest.fixture(autouse=True)
+def _skip_by_marker(request: pytest.FixtureRequest, target: Target) -> None:
+    if request.node.get_closest_marker("local_only") and not target.is_local:
+        pytest.skip("needs the local server")
+    if request.node.get_closest_marker("needs_auth") and not target.auth:
+        pytest.skip("needs a target with auth keys")
+
+
+def mint(
+    key: Ed25519PrivateKey,
+    kid: str,
+    usecase: str,
+    scopes: dict[str, str],
+    permissions: Sequence[str] = ALL_PERMISSIONS,
+    exp: float | None = None,
+    **extra: Any,
+) -> str:
+    """An EdDSA token like the SDKs mint (``res``, ``permissions``, integer ``exp``)."""
+    claims: dict[str, Any] = {
+        "res": {"os:usecase": usecase, **scopes},
+        "permissions": list(permissions),
+        "exp": int(exp if exp is not None else time.time() + 60),
+        **extra,
+    }
+    return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
+
+
+@dataclass
+class Api:
+    """A plain httpx client bound to one usecase and a unique scope, with token minting."""
+
+    target: Target
+    client: httpx.Client
+    usecase: str = USECASE
+    scope: dict[str, str] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def scope_path(self) -> str:
+        return ";".join(f"{k}={v}" for k, v in self.scope.items()) or "_"
+
+    def path(self, key: str = "", route: str = "objects") -> str:
+        base = f"/v1/{route}/{self.usecase}/{self.scope_path}/"
+        return base + key
+
+    def token(
+        self,
+        permissions: Sequence[str] = ALL_PERMISSIONS,
+        scopes: dict[str, str] | None = None,
+        usecase: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        assert self.target.private_key is not None and self.target.kid is not None
+        return mint(
+            self.target.private_key,
+            self.target.kid,
+            usecase or self.usecase,
+            self.scope if scopes is None else scopes,
+            permissions,
+            **kwargs,
+        )
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"x-os-auth": f"Bearer {self.token()}"} if self.target.auth else {}
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        auth: bool = True,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        merged = {**(self.auth_headers() if auth else {}), **(headers or {})}
+        return self.client.request(method, path, headers=merged, **kwargs)
+
+    def put(self, key: str, content: bytes = b"payload", **headers: str) -> httpx.Response:
+        response = self.request("PUT", self.path(key), content=content, headers=headers)
+        if response.status_code == 200:
+            self.written.append(response.json()["key"])
+        return response
+
+    def get(self, key: str, **headers: str) -> httpx.Response:
+        return self.request("GET", self.path(key), headers=headers)
+
+    def head(self, key: str, **headers: str) -> httpx.Response:
+        return self.request("HEAD", self.path(key), headers=headers)
+
+    def delete(self, key: str) -> httpx.Response:
+        return self.request("DELETE", self.path(key))
+
+
+@pytest.fixture
+def api(target: Target) -> Iterator[Api]:
+    with httpx.Client(base_url=target.url, timeout=30) as client:
+        instance = Api(target, client, scope={"org": uuid.uuid4().hex[:12]})
+        try:
+            yield instance
+        finally:
+            for key in instance.written:
+                instance.delete(quote(key, safe=""))
