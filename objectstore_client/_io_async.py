@@ -111,6 +111,11 @@ async def async_request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
     return _encode(spec, chunks, size), headers
 
 
+async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:
+    """A response built from bytes (e.g. by a mock transport) is already read."""
+    yield response.content
+
+
 class AsyncPayload:
     """A downloaded object, streamed: ``await read()``, ``async for chunk``, ``async with``.
 
@@ -120,7 +125,7 @@ class AsyncPayload:
 
     def __init__(self, response: httpx.Response, decoder: ZstdDecoder | None) -> None:
         self._response = response
-        self._raw = response.aiter_raw()
+        self._raw = _already_read(response) if response.is_stream_consumed else response.aiter_raw()
         self._decoder = decoder
         self._buffer = ChunkBuffer()
         self._eof = False

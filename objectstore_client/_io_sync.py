@@ -113,7 +113,8 @@ class Payload(io.BufferedIOBase):
     def __init__(self, response: httpx.Response, decoder: ZstdDecoder | None) -> None:
         super().__init__()
         self._response = response
-        self._raw = response.iter_raw()
+        # a response built from bytes (e.g. by a mock transport) is already read
+        self._raw = iter([response.content]) if response.is_stream_consumed else response.iter_raw()
         self._decoder = decoder
         self._buffer = ChunkBuffer()
         self._eof = False

@@ -1,0 +1,66 @@
+"""Pin the public API: __all__ of the package and of its upstream-compatible modules."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import objectstore_client
+
+PUBLIC = {
+    "objectstore_client": [
+        "AsyncClient", "AsyncGetResponse", "AsyncPayload", "AsyncSession", "Client",
+        "Compression", "ConnectError", "ExpirationPolicy", "GetResponse", "InvalidInput",
+        "Metadata", "MetricsBackend", "NoOpMetricsBackend", "ObjectstoreError", "Payload",
+        "Permission", "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session",
+        "TimeToIdle", "TimeToLive", "TokenGenerator", "TokenProvider", "TransportError",
+        "Usecase", "guess_mime_type", "parse_accept_encoding",
+    ],
+    "objectstore_client.client": [
+        "DEFAULT_CONNECT_TIMEOUT", "PARAM_AUTH", "Client", "GetResponse", "RequestError",
+        "Session", "Usecase",
+    ],
+    "objectstore_client.auth": ["Permission", "SecretKey", "TokenGenerator", "TokenProvider"],
+    "objectstore_client.scope": ["EMPTY_SCOPES", "SCOPE_VALUE_ALLOWED_CHARS", "Scope"],
+    "objectstore_client.errors": [
+        "ConnectError", "InvalidInput", "ObjectstoreError", "RequestError", "RequestTimeout",
+        "TransportError",
+    ],
+    "objectstore_client.utils": ["guess_mime_type", "parse_accept_encoding"],
+    "objectstore_client.metrics": ["MetricsBackend", "NoOpMetricsBackend", "Tags"],
+    "objectstore_client.metadata": [
+        "HEADER_EXPIRATION", "HEADER_FILENAME", "HEADER_META_PREFIX", "HEADER_ORIGIN",
+        "HEADER_TIME_CREATED", "HEADER_TIME_EXPIRES", "Compression", "ExpirationPolicy",
+        "Metadata", "TimeToIdle", "TimeToLive", "format_expiration", "format_timedelta",
+        "parse_expiration", "parse_timedelta",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_all_is_pinned(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert sorted(module.__all__) == sorted(PUBLIC[module_name])
+    for name in module.__all__:
+        assert getattr(module, name) is not None
+
+
+def test_request_error_is_one_class_everywhere() -> None:
+    from objectstore_client.client import RequestError as from_client
+    from objectstore_client.errors import RequestError as from_errors
+
+    assert from_client is from_errors is objectstore_client.RequestError
+    error = objectstore_client.RequestError("failed", 500, "body")
+    assert (str(error), error.status, error.response) == ("failed", 500, "body")
+    assert issubclass(objectstore_client.InvalidInput, ValueError)
+
+
+def test_sync_and_async_mirror_each_other() -> None:
+    def public(cls: type) -> set[str]:
+        return {name for name in dir(cls) if not name.startswith("_")}
+
+    assert public(objectstore_client.Client) - {"aclose"} == public(
+        objectstore_client.AsyncClient
+    ) - {"aclose"}
+    assert public(objectstore_client.Session) == public(objectstore_client.AsyncSession)

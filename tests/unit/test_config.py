@@ -1,0 +1,73 @@
+import ssl
+
+import httpx
+import pytest
+
+from objectstore_client import AsyncClient, Client, InvalidInput
+from objectstore_client._config import build_config
+
+
+def test_defaults_match_upstream_without_the_write_trap() -> None:
+    config = build_config("http://h:1", retries=None, timeout_ms=None, connection_kwargs=None)
+    timeout = config.httpx_kwargs["timeout"]
+    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (0.1, None, None, None)
+    assert config.retry.max_retries == 3
+    limits = config.httpx_kwargs["limits"]
+    assert limits.max_connections >= 16
+    config = build_config("http://h:1", retries=0, timeout_ms=2500, connection_kwargs=None)
+    assert config.retry.max_retries == 0
+    assert config.httpx_kwargs["timeout"].read == 2.5
+    assert config.httpx_kwargs["timeout"].write is None
+
+
+def test_connection_kwargs_mapping() -> None:
+    context = ssl.create_default_context()
+    config = build_config(
+        "https://h",
+        retries=None,
+        timeout_ms=None,
+        connection_kwargs={
+            "headers": {"X-Extra": "1", "user-agent": "mine"},
+            "verify": context,
+            "limits": httpx.Limits(max_connections=3),
+            "timeout": httpx.Timeout(5.0),
+            "proxy": "http://proxy:3128",
+            "retries": 7,
+        },
+    )
+    kwargs = config.httpx_kwargs
+    assert kwargs["headers"]["x-extra"] == "1"
+    assert kwargs["headers"]["User-Agent"] == "mine"
+    assert kwargs["verify"] is context
+    assert kwargs["limits"].max_connections == 3
+    assert kwargs["timeout"] == httpx.Timeout(5.0)
+    assert kwargs["proxy"] == "http://proxy:3128"
+    assert config.retry.max_retries == 7
+    legacy = build_config(
+        "http://h",
+        retries=None,
+        timeout_ms=None,
+        connection_kwargs={"maxsize": 4, "cert_reqs": "CERT_NONE", "block": True},
+    )
+    assert legacy.httpx_kwargs["limits"].max_connections == 4
+    assert legacy.httpx_kwargs["verify"] is False
+
+
+def test_unknown_connection_kwargs_are_rejected() -> None:
+    with pytest.raises(InvalidInput, match=r"unknown connection_kwargs pool_size.*supported keys"):
+        Client("http://h", connection_kwargs={"pool_size": 3})
+
+
+@pytest.mark.parametrize("url", ["", "ftp://h", "h:1", "http://h/?q=1"])
+def test_bad_base_urls(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url"):
+        Client(url)
+
+
+def test_transport_kind_is_checked() -> None:
+    with pytest.raises(InvalidInput, match="AsyncBaseTransport"):
+        AsyncClient("http://h", connection_kwargs={"transport": httpx.HTTPTransport()})
+    with pytest.raises(InvalidInput, match="BaseTransport"):
+        Client("http://h", connection_kwargs={"transport": httpx.AsyncHTTPTransport()})
+    with pytest.raises(InvalidInput, match="token"):
+        Client("http://h", token=42)  # type: ignore[arg-type]
