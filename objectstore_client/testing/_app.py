@@ -17,6 +17,7 @@ from ._errors import ApiError, EmptyError, TextError
 from ._http import TEXT, ClientDisconnected, Receive, Request, Scope, Send
 from ._routing import Route, match_route, parse_object_id
 from ._storage import Storage
+from ._uploads import Uploads
 
 __all__ = ["BatchOrder", "ObjectstoreApp"]
 
@@ -48,6 +49,7 @@ class ObjectstoreApp:
         complete_padding: int = 3,
     ) -> None:
         self.storage = storage
+        self.uploads = Uploads(storage)
         self.auth = Authenticator(auth_keys, clock)
         self.clock = clock
         self.strict_filesystem = strict_filesystem
@@ -55,6 +57,11 @@ class ObjectstoreApp:
         self.complete_padding = complete_padding
         self.random = random.Random(0)
         self.requests_total = 0
+
+    def close(self) -> None:
+        """Release temporary resources (multipart scratch space of memory storage)."""
+        self.uploads.close()
+        self.storage.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

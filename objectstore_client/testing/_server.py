@@ -159,7 +159,7 @@ class LocalObjectstore:
             self._sock.close()
             self._sock = None
         if self.app is not None:
-            self.app.storage.close()
+            self.app.close()
         if self._tmp_dir is not None:
             shutil.rmtree(self._tmp_dir, ignore_errors=True)
             self._tmp_dir = None

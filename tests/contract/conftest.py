@@ -29,7 +29,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from objectstore_client.testing import LocalObjectstore
+from objectstore_client.testing import FakeClock, LocalObjectstore
 
 ALL_PERMISSIONS = ["object.read", "object.write", "object.delete"]
 USECASE = "contract-tests"
@@ -193,3 +193,30 @@ def api(target: Target) -> Iterator[Api]:
         finally:
             for key in instance.written:
                 instance.delete(quote(key, safe=""))
+
+
+@dataclass
+class Clocked:
+    """A local server (auth off) whose clock the test controls."""
+
+    server: LocalObjectstore
+    clock: FakeClock
+    api: Api
+
+
+@pytest.fixture(scope="session")
+def _clocked_server() -> Iterator[tuple[LocalObjectstore, FakeClock]]:
+    clock = FakeClock()
+    with LocalObjectstore(clock=clock) as server:
+        yield server, clock
+
+
+@pytest.fixture
+def clocked(
+    target: Target, _clocked_server: tuple[LocalObjectstore, FakeClock]
+) -> Iterator[Clocked]:
+    """Local-only: a server driven by a :class:`FakeClock` (tests must be ``local_only``)."""
+    server, clock = _clocked_server
+    local = Target(server.url, local=server)
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield Clocked(server, clock, Api(local, client, scope={"org": uuid.uuid4().hex[:12]}))
