@@ -207,7 +207,8 @@ async def handle_batch(
     elif app.batch_order == "shuffle":
         app.random.shuffle(results)
     out_boundary = b"os-boundary-" + secrets.token_hex(16).encode()
-    body = b"".join(encode_part(out_boundary, r.headers, r.body) for r in results)
-    body += b"--" + out_boundary + b"--"
     ctype = b'multipart/form-data; boundary="' + out_boundary + b'"'
-    await req.respond(200, [(b"content-type", ctype)], body)
+    await req.start(200, [(b"content-type", ctype)])  # streamed: chunked, no length
+    for result in results:
+        await req.body(encode_part(out_boundary, result.headers, result.body), more=True)
+    await req.body(b"--" + out_boundary + b"--")

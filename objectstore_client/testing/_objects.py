@@ -103,10 +103,8 @@ async def get_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: 
         headers = _read_headers(obj)
         total = obj.size
         if requested is None:
-            # The real server streams chunked without a length; h11 would title-case the
-            # `Transfer-Encoding` header it adds, so the length is sent instead (the body is
-            # still streamed from disk in chunks).
-            await req.start(200, [*headers, (b"content-length", str(total).encode())])
+            # streamed with chunked encoding and no length, like the real server
+            await req.start(200, headers)
             for chunk in obj.read_range(0, None):
                 await req.body(chunk, more=True)
             await req.body(b"")

@@ -17,6 +17,7 @@ import uvicorn
 from ._app import BatchOrder, ObjectstoreApp
 from ._auth import KeySpec
 from ._clock import Clock, system_clock
+from ._protocol import LowerCaseH11Protocol
 from ._storage import FilesystemStorage, MemoryStorage, Storage
 
 __all__ = ["LocalObjectstore"]
@@ -126,6 +127,7 @@ class LocalObjectstore:
             log_level="warning",
             access_log=False,
             server_header=False,
+            http=LowerCaseH11Protocol,
             timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
