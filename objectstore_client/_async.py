@@ -138,11 +138,11 @@ class AsyncSession(BaseSession):
         if response is None:
             return None
         try:
-            metadata, decoder = response_metadata(response, decompress, accept_encoding)
+            metadata, decode = response_metadata(response, decompress, accept_encoding)
         except BaseException:
             await response.aclose()
             raise
-        return AsyncGetResponse(metadata, AsyncPayload(response, decoder))
+        return AsyncGetResponse(metadata, AsyncPayload(response, decode))
 
     async def head(self, key: str) -> Metadata | None:
         """An object's metadata; None when it does not exist."""

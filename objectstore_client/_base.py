@@ -14,7 +14,6 @@ import httpx
 
 from ._config import ClientConfig, NoCookies, build_config
 from ._core import flows
-from ._core.codec import ZstdDecoder
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.plan import SessionInfo
 from ._core.tokens import SecretKey, TokenCache
@@ -131,9 +130,9 @@ class BaseSession:
 
 def response_metadata(
     response: httpx.Response, decompress: bool, accept_encoding: Sequence[str] | None
-) -> tuple[Metadata, ZstdDecoder | None]:
-    """Metadata of a download and the decoder it needs (compression reset when decoding)."""
+) -> tuple[Metadata, bool]:
+    """Metadata of a download and whether to decode it (compression reset when decoding)."""
     metadata = Metadata.from_headers(response.headers)
     if not flows.decode_wanted(metadata, decompress, accept_encoding):
-        return metadata, None
-    return attrs.evolve(metadata, compression=None), ZstdDecoder()
+        return metadata, False
+    return attrs.evolve(metadata, compression=None), True

@@ -28,8 +28,10 @@ DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 16
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 #: Bytes below this are compressed in one shot and sent with a Content-Length.
 ONE_SHOT_MAX_BYTES = 1024 * 1024
-#: Compressed input is fed to the decoder in slices of this size, bounding decoded chunk sizes.
+#: The decoder pulls compressed input in pieces of at most this size ...
 DECODE_INPUT_SLICE_BYTES = 64 * 1024
+#: ... and hands out decoded pieces of at most this size.
+DECODE_PIECE_BYTES = 1024 * 1024
 #: zstd level used by upstream and by us.
 ZSTD_LEVEL = 3
 #: Inputs of a known size at least this large compress with all cores (threads=-1).

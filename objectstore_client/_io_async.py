@@ -14,7 +14,7 @@ from typing import IO, Any, NamedTuple
 
 import httpx
 
-from ._constants import UPLOAD_CHUNK_BYTES
+from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
 from ._core.codec import ZstdDecoder, ZstdEncoder
 from ._core.plan import BodySpec
 from ._core.reader import ChunkBuffer
@@ -116,41 +116,72 @@ async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:
     yield response.content
 
 
+class _BridgeSource:
+    """The raw body as a blocking ``read(size)`` source, for a decoder in a worker thread.
+
+    Each call waits for the event loop to fetch the next network chunk, so decompression runs
+    off the loop while the socket stays in it.
+    """
+
+    def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
+        self._chunks = chunks
+        self._loop = loop
+        self._pending = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self._pending:
+            future = asyncio.run_coroutine_threadsafe(anext(self._chunks, b""), self._loop)
+            self._pending = future.result()
+        if size < 0 or size >= len(self._pending):
+            data, self._pending = self._pending, b""
+        else:
+            data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+
 class AsyncPayload:
     """A downloaded object, streamed: ``await read()``, ``async for chunk``, ``async with``.
 
-    Decompression (when requested) happens across zstd frames as you read. Read it to the end
-    or close it (``async with`` does) to return the connection to the pool.
+    Decompression (when requested) happens across zstd frames as you read, in a worker
+    thread, in pieces of at most 1 MiB. Read it to the end or close it (``async with``
+    does) to return the connection to the pool.
     """
 
-    def __init__(self, response: httpx.Response, decoder: ZstdDecoder | None) -> None:
+    def __init__(self, response: httpx.Response, decode: bool) -> None:
         self._response = response
-        self._raw = _already_read(response) if response.is_stream_consumed else response.aiter_raw()
-        self._decoder = decoder
+        self._chunks = (
+            _already_read(response) if response.is_stream_consumed else response.aiter_raw()
+        )
+        self._decoder: ZstdDecoder | None = None
+        if decode:
+            source = _BridgeSource(self._chunks, asyncio.get_running_loop())
+            self._decoder = ZstdDecoder(source)
         self._buffer = ChunkBuffer()
         self._eof = False
         self.closed = False
+
+    async def _next_piece(self) -> bytes:
+        if self._decoder is not None:
+            return await asyncio.to_thread(self._decoder.read, DECODE_PIECE_BYTES)
+        return await anext(self._chunks, b"")
 
     async def _pull(self) -> bool:
         if self._eof:
             return False
         try:
-            raw = await anext(self._raw, None)
+            piece = await self._next_piece()
         except httpx.TransportError as exc:
             await self.aclose()
             request = self._response.request
             raise map_transport_error(exc, request.method, request.url.path) from exc
-        if raw is None:
+        except BaseException:
+            await self.aclose()
+            raise
+        if not piece:
             self._eof = True
             await self._response.aclose()
-            if self._decoder is not None:
-                self._decoder.flush()
             return False
-        if self._decoder is None:
-            self._buffer.push(raw)
-        else:
-            for piece in self._decoder.feed(raw):
-                self._buffer.push(piece)
+        self._buffer.push(piece)
         return True
 
     async def read(self, size: int | None = -1) -> bytes:
@@ -179,6 +210,10 @@ class AsyncPayload:
         if not self.closed:
             self.closed = True
             await self._response.aclose()
+
+    async def close(self) -> None:
+        """Same as :meth:`aclose`."""
+        await self.aclose()
 
     async def __aenter__(self) -> AsyncPayload:
         return self

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, NamedTuple
 
 import httpx
 
-from ._constants import UPLOAD_CHUNK_BYTES
+from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
 from ._core.codec import ZstdDecoder
 from ._core.plan import BodySpec
 from ._core.reader import ChunkBuffer
@@ -103,19 +103,47 @@ def request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
     return encode_chunks(spec, chunks, size), headers
 
 
+class _RawSource:
+    """The raw (still encoded) body as a blocking ``read(size)`` source for the decoder."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        # a response built from bytes (e.g. by a mock transport) is already read
+        self._chunks = (
+            iter([response.content]) if response.is_stream_consumed else response.iter_raw()
+        )
+        self._pending = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self._pending:
+            try:
+                self._pending = next(self._chunks, b"")
+            except httpx.TransportError as exc:
+                request = self._response.request
+                raise map_transport_error(exc, request.method, request.url.path) from exc
+        if size < 0 or size >= len(self._pending):
+            data, self._pending = self._pending, b""
+        else:
+            data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+
 class Payload(io.BufferedIOBase):
     """A downloaded object, streamed: ``read()``, iteration over chunks, context manager.
 
-    Decompression (when requested) happens across zstd frames as you read. Read it to the end
-    or close it (``with`` does) to return the connection to the pool.
+    Decompression (when requested) happens across zstd frames as you read, in pieces of at
+    most 1 MiB. Read it to the end or close it (``with`` does) to return the connection.
     """
 
-    def __init__(self, response: httpx.Response, decoder: ZstdDecoder | None) -> None:
+    def __init__(self, response: httpx.Response, decode: bool) -> None:
         super().__init__()
         self._response = response
-        # a response built from bytes (e.g. by a mock transport) is already read
-        self._raw = iter([response.content]) if response.is_stream_consumed else response.iter_raw()
-        self._decoder = decoder
+        source = _RawSource(response)
+        if decode:
+            decoder = ZstdDecoder(source)
+            self._next_piece: Callable[[], bytes] = lambda: decoder.read(DECODE_PIECE_BYTES)
+        else:
+            self._next_piece = lambda: source.read(-1)
         self._buffer = ChunkBuffer()
         self._eof = False
 
@@ -123,26 +151,19 @@ class Payload(io.BufferedIOBase):
         return True
 
     def _pull(self) -> bool:
-        """Fetch and decode the next chunk; False at the end of the body."""
+        """Fetch the next piece; False at the end of the body."""
         if self._eof:
             return False
         try:
-            raw = next(self._raw, None)
-        except httpx.TransportError as exc:
+            piece = self._next_piece()
+        except BaseException:
             self.close()
-            request = self._response.request
-            raise map_transport_error(exc, request.method, request.url.path) from exc
-        if raw is None:
+            raise
+        if not piece:
             self._eof = True
             self._response.close()
-            if self._decoder is not None:
-                self._decoder.flush()
             return False
-        if self._decoder is None:
-            self._buffer.push(raw)
-        else:
-            for piece in self._decoder.feed(raw):
-                self._buffer.push(piece)
+        self._buffer.push(piece)
         return True
 
     def read(self, size: int | None = -1) -> bytes:
@@ -156,8 +177,8 @@ class Payload(io.BufferedIOBase):
     def read1(self, size: int = -1) -> bytes:
         """Up to ``size`` bytes with at most one read from the network."""
         self._check_open()
-        while not self._buffer and self._pull():
-            pass
+        if not self._buffer:
+            self._pull()
         return self._buffer.take(size)
 
     def readinto(self, buffer: Any) -> int:

@@ -136,11 +136,11 @@ class Session(BaseSession):
         if response is None:
             return None
         try:
-            metadata, decoder = response_metadata(response, decompress, accept_encoding)
+            metadata, decode = response_metadata(response, decompress, accept_encoding)
         except BaseException:
             response.close()
             raise
-        return GetResponse(metadata, Payload(response, decoder))
+        return GetResponse(metadata, Payload(response, decode))
 
     def head(self, key: str) -> Metadata | None:
         """An object's metadata; None when it does not exist."""

@@ -1,19 +1,21 @@
-"""zstd as a codec: an encoder and a multi-frame decoder, each ``feed(chunk) -> bytes`` + ``flush``.
-
-The drivers wrap them in small generators; nothing here reads or writes I/O.
+"""zstd as a codec: a push encoder (``feed(chunk) -> bytes`` + ``flush``) and a pull decoder
+across frames (``read(size)`` over a source the driver supplies). No I/O happens here.
 """
 
 from __future__ import annotations
 
+from typing import IO, Protocol, cast
+
 import zstandard
 
 from .._constants import DECODE_INPUT_SLICE_BYTES, ZSTD_LEVEL
+from .._exceptions import ObjectstoreError
 
-__all__ = ["DecodeError", "ZstdDecoder", "ZstdEncoder", "compress_once"]
+__all__ = ["DecodeError", "ReadableSource", "ZstdDecoder", "ZstdEncoder", "compress_once"]
 
 
-class DecodeError(ValueError):
-    """The stored bytes are not a complete zstd stream."""
+class DecodeError(ObjectstoreError, ValueError):
+    """The stored bytes are not a valid zstd stream."""
 
 
 class ZstdEncoder:
@@ -41,40 +43,32 @@ def compress_once(data: bytes | memoryview) -> bytes:
     return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)
 
 
-class ZstdDecoder:
-    """Decode a stream of one or more concatenated zstd frames, chunk by chunk.
+class ReadableSource(Protocol):
+    """What the decoder pulls compressed bytes from (``b""`` means the end)."""
 
-    Input is fed in slices of ``DECODE_INPUT_SLICE_BYTES`` so a single feed yields bounded
-    pieces; :meth:`feed` returns a list of decoded pieces (maybe empty).
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class ZstdDecoder:
+    """Pull-based decoding of one or more concatenated zstd frames.
+
+    ``read(size)`` returns at most ``size`` decoded bytes (``b""`` at the end), pulling
+    compressed bytes from ``source`` as needed. The output bound holds even for extremely
+    compressible data (a few KiB of zeros can expand to gigabytes), which a push-style
+    ``decompressobj`` cannot guarantee. The source supplies the bytes; this class does no I/O.
     """
 
-    def __init__(self) -> None:
-        self._dctx = zstandard.ZstdDecompressor()
-        self._obj = self._dctx.decompressobj()
-        self._in_frame = False
+    def __init__(self, source: ReadableSource) -> None:
+        self._reader = zstandard.ZstdDecompressor().stream_reader(
+            cast("IO[bytes]", source),
+            read_size=DECODE_INPUT_SLICE_BYTES,
+            read_across_frames=True,
+            closefd=False,
+        )
 
-    def feed(self, chunk: bytes | memoryview) -> list[bytes]:
-        """Decode ``chunk``; returns the decoded pieces produced so far."""
-        out: list[bytes] = []
-        view = memoryview(chunk)
-        for start in range(0, len(view), DECODE_INPUT_SLICE_BYTES):
-            self._feed_slice(bytes(view[start : start + DECODE_INPUT_SLICE_BYTES]), out)
-        return out
-
-    def _feed_slice(self, data: bytes, out: list[bytes]) -> None:
-        while data:
-            if self._obj.eof:
-                self._obj = self._dctx.decompressobj()
-            try:
-                piece = self._obj.decompress(data)
-            except zstandard.ZstdError as exc:
-                raise DecodeError(f"invalid zstd data: {exc}") from exc
-            self._in_frame = not self._obj.eof
-            if piece:
-                out.append(piece)
-            data = self._obj.unused_data if self._obj.eof else b""
-
-    def flush(self) -> None:
-        """Check that the stream ended on a frame boundary."""
-        if self._in_frame:
-            raise DecodeError("truncated zstd stream: the last frame is incomplete")
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` decoded bytes; ``b""`` once the stream is exhausted."""
+        try:
+            return self._reader.read(size)
+        except zstandard.ZstdError as exc:
+            raise DecodeError(f"invalid zstd data: {exc}") from exc
