@@ -22,9 +22,8 @@ async def mock_client(request: pytest.FixtureRequest) -> AsyncIterator[MockFacto
     def make(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> ClientAdapter:
         options = dict(kwargs.pop("connection_kwargs", {}))
         options["transport"] = httpx.MockTransport(handler)
-        adapter = ClientAdapter(
-            request.param, "http://objectstore.test", connection_kwargs=options, **kwargs
-        )
+        base_url = kwargs.pop("base_url", "http://objectstore.test")
+        adapter = ClientAdapter(request.param, base_url, connection_kwargs=options, **kwargs)
         adapter.sleeps = []  # type: ignore[attr-defined]
         adapter.set_sleep(adapter.sleeps.append)  # type: ignore[attr-defined]
         made.append(adapter)

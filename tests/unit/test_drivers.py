@@ -229,3 +229,29 @@ async def test_metrics_are_recorded(mock_client: MockFactory) -> None:
     assert 0 < sizes["zstd"] < 1000
     assert all(tags["usecase"] == "files" for _, _, tags, _ in records)
     assert [unit for name, _, _, unit in records if name.endswith(".size")] == ["byte", "byte"]
+
+
+async def test_base_url_prefix_and_ipv6(mock_client: MockFactory) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404)
+
+    for base, expected, url in (
+        (
+            "http://objectstore.test/api/prefix",
+            "http://objectstore.test/api/prefix/v1/",
+            "http://objectstore.test:80/api/prefix/v1/",
+        ),
+        (
+            "https://objectstore.test/api/prefix/",
+            "https://objectstore.test/api/prefix/v1/",
+            "https://objectstore.test:443/api/prefix/v1/",
+        ),
+        ("http://[::1]:8888", "http://[::1]:8888/v1/", "http://[::1]:8888/v1/"),
+    ):
+        client = mock_client(handler, base_url=base)
+        assert await client.session().get("k") is None
+        assert str(seen[-1].url) == expected + "objects/attachments/_/k"
+        assert client.session().object_url("k") == url + "objects/attachments/_/k"

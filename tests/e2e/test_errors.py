@@ -1,0 +1,76 @@
+"""Bad input is refused before any network call; transport failures are typed."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from objectstore_client import ConnectError, InvalidInput, TimeToLive, Usecase
+from tests.e2e.adapter import ClientAdapter
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def offline(kind: str) -> AsyncIterator[ClientAdapter]:
+    """A client whose server does not exist: any request would fail with ConnectError."""
+    adapter = ClientAdapter(kind, _closed_port_url(), retries=1)
+    yield adapter
+    await adapter.close()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ({"compression": "brotli"}, "unknown compression 'brotli'"),
+        ({"metadata": {"name": "naïve"}}, "visible ASCII"),
+        ({"metadata": {"with space": "x"}}, "invalid metadata name"),
+        ({"origin": "→"}, "origin"),
+        ({"filename": "é.txt"}, "filename"),
+        ({"content_type": "text/plain\r\nx: y"}, "content_type"),
+        ({"key": 42}, "key must be a str"),
+        ({"contents": "text"}, "contents must be bytes"),
+        ({"contents": 3.5}, "got float"),
+    ],
+)
+async def test_bad_put_input(offline: ClientAdapter, call: dict[str, Any], message: str) -> None:
+    session = offline.session("attachments", org=1)
+    call = dict(call)
+    contents = call.pop("contents", b"x")
+    with pytest.raises(ValueError, match=message) as info:
+        await session.put(contents, **call)
+    assert isinstance(info.value, InvalidInput)
+
+
+async def test_bad_session_input(offline: ClientAdapter) -> None:
+    with pytest.raises(ValueError, match="invalid scope value"):
+        offline.session("attachments", org="a/b")
+    with pytest.raises(ValueError, match="must not be None"):
+        offline.session("attachments", org=None)
+    with pytest.raises(ValueError, match="usecase name must not be empty"):
+        offline.session("")
+    with pytest.raises(ValueError, match="negative"):
+        TimeToLive(timedelta(days=-1))
+    with pytest.raises(ValueError, match="key must not be empty"):
+        await offline.session().get("")
+    with pytest.raises(ValueError, match="usecase must be a Usecase"):
+        offline.raw.session("attachments")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="invalid usecase name"):
+        Usecase("a b")
+
+
+async def test_connection_refused_is_typed(offline: ClientAdapter) -> None:
+    session = offline.session()
+    for call in (session.put(b"x"), session.get("k"), session.head("k"), session.delete("k")):
+        with pytest.raises(ConnectError) as info:
+            await call
+        assert "/v1/objects/attachments/_/" in str(info.value)
