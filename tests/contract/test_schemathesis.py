@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -31,7 +32,7 @@ EXPECTED_500 = {"upload_part", "list_parts"}
 
 
 def no_unexpected_server_error(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool | None:
     operation_id = case.operation.definition.raw.get("operationId")
     if (
@@ -71,6 +72,6 @@ schema = schemathesis.openapi.from_path(SPEC)
     suppress_health_check=list(HealthCheck),
 )
 def test_local_server_conforms_to_the_spec(
-    case: schemathesis.Case, spec_server: LocalObjectstore
+    case: schemathesis.Case[Any], spec_server: LocalObjectstore
 ) -> None:
     case.call_and_validate(base_url=spec_server.url, checks=CHECKS)
