@@ -36,6 +36,8 @@ DECODE_PIECE_BYTES = 1024 * 1024
 ZSTD_LEVEL = 3
 #: Inputs of a known size at least this large compress with all cores (threads=-1).
 MULTITHREAD_COMPRESSION_MIN_BYTES = 16 * 1024 * 1024
+#: zstd job size for multi-threaded compression: bounds the workers' buffers (~+10 MiB RSS).
+MULTITHREAD_JOB_BYTES = 2 * 1024 * 1024
 
 #: Default validity of signed tokens (upstream: 60 s).
 DEFAULT_TOKEN_EXPIRY_S = 60

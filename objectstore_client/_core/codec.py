@@ -8,7 +8,7 @@ from typing import IO, Protocol, cast
 
 import zstandard
 
-from .._constants import DECODE_INPUT_SLICE_BYTES, ZSTD_LEVEL
+from .._constants import DECODE_INPUT_SLICE_BYTES, MULTITHREAD_JOB_BYTES, ZSTD_LEVEL
 from .._exceptions import ObjectstoreError
 
 __all__ = ["DecodeError", "ReadableSource", "ZstdDecoder", "ZstdEncoder", "compress_once"]
@@ -26,7 +26,17 @@ class ZstdEncoder:
     """
 
     def __init__(self, *, threads: int = 0, size: int = -1) -> None:
-        self._compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=threads)
+        if threads:
+            # small jobs keep the workers' buffers (and so the RSS) small
+            params = zstandard.ZstdCompressionParameters.from_level(
+                ZSTD_LEVEL,
+                threads=threads,
+                job_size=MULTITHREAD_JOB_BYTES,
+                source_size=max(size, 0),
+            )
+            self._compressor = zstandard.ZstdCompressor(compression_params=params)
+        else:
+            self._compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
         self._obj = self._compressor.compressobj(size=size)
 
     def feed(self, chunk: bytes | bytearray | memoryview) -> bytes:
