@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from objectstore_client import ConnectError, InvalidInput, TimeToLive, Usecase
+from objectstore_client import ConnectError, InvalidInput, RequestTimeout, TimeToLive, Usecase
 from tests.e2e.adapter import ClientAdapter
 
 
@@ -74,3 +75,40 @@ async def test_connection_refused_is_typed(offline: ClientAdapter) -> None:
         with pytest.raises(ConnectError) as info:
             await call
         assert "/v1/objects/attachments/_/" in str(info.value)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    listener.close()
+
+
+async def test_read_timeout_is_typed(kind: str, silent_server: str) -> None:
+    adapter = ClientAdapter(kind, silent_server, retries=0, timeout_ms=200)
+    try:
+        with pytest.raises(RequestTimeout) as info:
+            await adapter.session().get("k")
+        assert "GET /v1/objects/attachments/_/k" in str(info.value)
+    finally:
+        await adapter.close()

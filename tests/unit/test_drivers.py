@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+import types
 from collections.abc import Iterator
 
 import httpx
@@ -255,3 +257,27 @@ async def test_base_url_prefix_and_ipv6(mock_client: MockFactory) -> None:
         assert await client.session().get("k") is None
         assert str(seen[-1].url) == expected + "objects/attachments/_/k"
         assert client.session().object_url("k") == url + "objects/attachments/_/k"
+
+
+async def test_trace_headers_are_propagated(
+    mock_client: MockFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Scope:
+        def iter_trace_propagation_headers(self) -> Iterator[tuple[str, str]]:
+            yield "sentry-trace", "abc-def-1"
+            yield "baggage", "sentry-release=1"
+
+    fake = types.ModuleType("sentry_sdk")
+    fake.get_current_scope = Scope  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sentry_sdk", fake)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404)
+
+    await mock_client(handler, propagate_traces=True).session().get("k")
+    await mock_client(handler).session().get("k")
+    assert seen[0].headers["sentry-trace"] == "abc-def-1"
+    assert seen[0].headers["baggage"] == "sentry-release=1"
+    assert "sentry-trace" not in seen[1].headers
