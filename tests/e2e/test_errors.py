@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
@@ -110,5 +111,50 @@ async def test_read_timeout_is_typed(kind: str, silent_server: str) -> None:
         with pytest.raises(RequestTimeout) as info:
             await adapter.session().get("k")
         assert "GET /v1/objects/attachments/_/k" in str(info.value)
+    finally:
+        await adapter.close()
+
+
+@pytest.fixture
+def slow_reader() -> Iterator[str]:
+    """Answers one upload with 200 after pausing 0.5 s before reading its body."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(65536)
+            headers, _, body = head.partition(b"\r\n\r\n")
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in headers.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            time.sleep(0.5)  # the client is blocked writing meanwhile
+            received = len(body)
+            while received < length:
+                received += len(conn.recv(1 << 20))
+            reply = b'{"key":"k"}'
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(reply), reply)
+            )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    thread.join(timeout=10)
+    listener.close()
+
+
+async def test_connect_timeout_does_not_limit_slow_uploads(kind: str, slow_reader: str) -> None:
+    adapter = ClientAdapter(kind, slow_reader, retries=0)  # 100 ms connect timeout
+    try:
+        key = await adapter.session().put(b"x" * (32 << 20), key="k", compression="none")
+        assert key == "k"
     finally:
         await adapter.close()
