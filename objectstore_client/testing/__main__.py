@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -15,8 +16,8 @@ def _auth_key(value: str) -> tuple[str, str]:
     kid, sep, pem = value.partition("=")
     if not sep or not kid or not pem:
         raise argparse.ArgumentTypeError("expected KID=PUBLIC_KEY_PEM (PEM text or @path)")
-    if pem.startswith("@"):
-        with open(pem[1:], encoding="ascii") as fh:
+    if pem.startswith("@") or ("-----BEGIN" not in pem and os.path.isfile(pem)):
+        with open(pem.removeprefix("@"), encoding="ascii") as fh:
             pem = fh.read()
     return kid, pem
 
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         type=_auth_key,
         metavar="KID=PUBLIC_KEY_PEM",
-        help="enable auth with this Ed25519 public key (PEM text, or @file); repeatable",
+        help="enable auth with this Ed25519 public key (PEM text, a file, or @file); repeatable",
     )
     parser.add_argument(
         "--strict-filesystem",

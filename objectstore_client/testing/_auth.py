@@ -160,8 +160,10 @@ class Authenticator:
         except jwt.PyJWTError:
             raise _unauthorized("failed to decode token: InvalidToken") from None
         kid = header.get("kid")
-        if not isinstance(kid, str):
+        if kid is None:
             raise _bad_request("JWT header is missing `kid` field")
+        if not isinstance(kid, str):
+            raise _unauthorized("failed to decode token: InvalidToken")
         key = self._keys.get(kid)
         if key is None:
             raise _unauthorized("unknown key")

@@ -131,3 +131,33 @@ def test_cli_rejects_malformed_auth_key() -> None:
         text=True,
     )
     assert result.returncode == 2
+
+
+def test_cli_with_auth_key_file(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    pem_file = tmp_path / "public.pem"
+    pem_file.write_bytes(
+        key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "objectstore_client.testing",
+            "--port",
+            "0",
+            "--storage",
+            "memory",
+            "--auth-key",
+            f"kid={pem_file}",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert httpx.get(url + PATH).status_code == 400  # no token
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
