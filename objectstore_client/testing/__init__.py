@@ -1,7 +1,7 @@
 """A faithful local Objectstore server for demos and tests (``objectstore-client[testing]``).
 
 * :class:`LocalObjectstore` runs it in a background thread: ``with LocalObjectstore() as s:``
-  then talk to ``s.url``.
+  then talk to ``s.url``; ``with serve() as url:`` is the same, yielding the URL.
 * ``python -m objectstore_client.testing --port 8888`` runs it in the foreground.
 * The pytest plugin (:mod:`objectstore_client.testing.plugin`) provides fixtures.
 * :class:`FakeClock` makes expiry testable without sleeping.
@@ -10,6 +10,14 @@
 from ._app import BatchOrder, ObjectstoreApp
 from ._auth import KeySpec
 from ._clock import Clock, FakeClock
-from ._server import LocalObjectstore
+from ._server import LocalObjectstore, serve
 
-__all__ = ["BatchOrder", "Clock", "FakeClock", "KeySpec", "LocalObjectstore", "ObjectstoreApp"]
+__all__ = [
+    "BatchOrder",
+    "Clock",
+    "FakeClock",
+    "KeySpec",
+    "LocalObjectstore",
+    "ObjectstoreApp",
+    "serve",
+]

@@ -7,10 +7,11 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 import uvicorn
 
@@ -20,7 +21,7 @@ from ._clock import Clock, system_clock
 from ._protocol import LowerCaseH11Protocol
 from ._storage import FilesystemStorage, MemoryStorage, Storage
 
-__all__ = ["LocalObjectstore"]
+__all__ = ["LocalObjectstore", "serve"]
 
 
 class LocalObjectstore:
@@ -185,3 +186,14 @@ class LocalObjectstore:
 
 def _opt_path(value: str | None) -> Path | None:
     return None if value is None else Path(value)
+
+
+@contextmanager
+def serve(**kwargs: Any) -> Iterator[str]:
+    """Run a :class:`LocalObjectstore` (same keyword arguments) and yield its URL.
+
+    >>> with serve(storage="memory") as url:
+    ...     ...  # talk to url
+    """
+    with LocalObjectstore(**kwargs) as server:
+        yield server.url

@@ -161,3 +161,10 @@ def test_cli_with_auth_key_file(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_yields_the_url() -> None:
+    from objectstore_client.testing import serve
+
+    with serve(storage="memory") as url:
+        assert httpx.get(url + "/health").text == "OK"
