@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Mapping
@@ -191,10 +192,10 @@ async def _complete_body(req: Request) -> list[tuple[int, str]]:
     return listed
 
 
-async def _complete(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:
-    params = _query(req, ("upload_id",))
-    listed = await _complete_body(req)
-    result: dict[str, Any]
+def _complete_result(
+    app: ObjectstoreApp, auth: AuthContext, oid: ObjectId, params: dict[str, str], listed: Any
+) -> dict[str, Any]:
+    """Run the completion; every failure becomes an error document (the status is 200)."""
     try:
         auth.check(WRITE, oid.usecase, oid.scopes)
         upload_id = _upload_id(params)
@@ -202,12 +203,28 @@ async def _complete(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: O
             app.uploads.complete(oid, upload_id, listed)
         except UploadNotFound:
             raise NOT_FOUND from None
-        result = {"key": oid.key}
+        return {"key": oid.key}
     except InvalidPart as exc:
-        result = {"error": {"code": "InvalidPart", "message": str(exc)}}
+        return {"error": {"code": "InvalidPart", "message": str(exc)}}
     except ApiError as exc:
-        result = {"error": {"code": "internal error", "message": exc.detail}}
-    # The real server streams one space per second while working, then the document; the
-    # padding is sent up front here (and a length, so header names stay lower-case).
-    body = b" " * app.complete_padding + json.dumps(result, separators=(",", ":")).encode()
-    await req.respond(200, [(b"content-type", b"application/json")], body)
+        return {"error": {"code": "internal error", "message": exc.detail}}
+    except Exception as exc:  # I/O errors: the real server reports them the same way
+        return {"error": {"code": "internal error", "message": f"service error: {exc}"}}
+
+
+async def _complete(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:
+    params = _query(req, ("upload_id",))
+    listed = await _complete_body(req)
+    # Like the real server: stream whitespace while working (one space per second), then
+    # exactly one JSON document. A little padding is always sent so clients must strip it.
+    await req.start(200, [(b"content-type", b"application/json")])
+    await req.body(b" " * app.complete_padding, more=True)
+    work = asyncio.ensure_future(
+        asyncio.to_thread(_complete_result, app, auth, oid, params, listed)
+    )
+    while True:
+        done, _ = await asyncio.wait({work}, timeout=1.0)
+        if done:
+            break
+        await req.body(b" ", more=True)
+    await req.body(json.dumps(work.result(), separators=(",", ":")).encode())

@@ -129,6 +129,8 @@ class LocalObjectstore:
             access_log=False,
             server_header=False,
             http=LowerCaseH11Protocol,
+            # hyper accepts ~400 KiB of headers (large custom metadata); h11 defaults to 16 KiB
+            h11_max_incomplete_event_size=512 * 1024,
             timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)

@@ -172,3 +172,9 @@ def test_overwrite_resets_metadata(api: Api) -> None:
     headers = api.head("k").headers
     assert "x-sn-expiration" not in headers
     assert "x-snme-a" not in headers
+
+
+def test_large_custom_metadata_is_accepted(api: Api) -> None:
+    headers = {f"x-snme-field-{i}": "v" * 1000 for i in range(40)}  # ~40 KiB of headers
+    assert api.put("k", b"x", **headers).status_code == 200
+    assert api.head("k").headers["x-snme-field-39"] == "v" * 1000
