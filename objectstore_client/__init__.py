@@ -5,6 +5,7 @@ from ._core.metrics import MetricsBackend, NoOpMetricsBackend
 from ._core.tokens import SecretKey, TokenGenerator, TokenProvider
 from ._exceptions import (
     ConnectError,
+    DecodeError,
     InvalidInput,
     ObjectstoreError,
     RequestError,
@@ -34,6 +35,7 @@ __all__ = [
     "Client",
     "Compression",
     "ConnectError",
+    "DecodeError",
     "ExpirationPolicy",
     "GetResponse",
     "InvalidInput",

@@ -7,7 +7,8 @@
     ├── TransportError          no usable HTTP response (.method, .path)
     │   ├── ConnectError        the connection could not be established
     │   └── RequestTimeout      a connect, read, write or pool timeout expired
-    └── InvalidInput            bad arguments, refused before any network call (also a ValueError)
+    ├── InvalidInput            bad arguments, refused before any network call (also a ValueError)
+    └── DecodeError             stored bytes labelled zstd do not decode, or end inside a frame
 
 httpx exceptions become ours only in :func:`map_transport_error`, which both drivers use.
 Messages name the method, path and status; they never contain a token.
@@ -19,6 +20,7 @@ import httpx
 
 __all__ = [
     "ConnectError",
+    "DecodeError",
     "InvalidInput",
     "ObjectstoreError",
     "RequestError",
@@ -36,6 +38,13 @@ class ObjectstoreError(Exception):
 
 class InvalidInput(ObjectstoreError, ValueError):
     """An argument was refused before any network call. Also a :class:`ValueError`."""
+
+
+class DecodeError(ObjectstoreError, ValueError):
+    """A download labelled zstd is not valid zstd data, or ended inside a frame.
+
+    Raised while reading the payload: a truncated body never passes for a shorter object.
+    """
 
 
 class RequestError(ObjectstoreError):

@@ -2,6 +2,7 @@
 
 from ._exceptions import (
     ConnectError,
+    DecodeError,
     InvalidInput,
     ObjectstoreError,
     RequestError,
@@ -11,6 +12,7 @@ from ._exceptions import (
 
 __all__ = [
     "ConnectError",
+    "DecodeError",
     "InvalidInput",
     "ObjectstoreError",
     "RequestError",

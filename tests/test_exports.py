@@ -11,7 +11,8 @@ import objectstore_client
 PUBLIC = {
     "objectstore_client": [
         "AsyncClient", "AsyncGetResponse", "AsyncPayload", "AsyncSession", "Client",
-        "Compression", "ConnectError", "ExpirationPolicy", "GetResponse", "InvalidInput",
+        "Compression", "ConnectError", "DecodeError", "ExpirationPolicy", "GetResponse",
+        "InvalidInput",
         "Metadata", "MetricsBackend", "NoOpMetricsBackend", "ObjectstoreError", "Payload",
         "Permission", "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session",
         "TimeToIdle", "TimeToLive", "TokenGenerator", "TokenProvider", "TransportError",
@@ -24,8 +25,8 @@ PUBLIC = {
     "objectstore_client.auth": ["Permission", "SecretKey", "TokenGenerator", "TokenProvider"],
     "objectstore_client.scope": ["EMPTY_SCOPES", "SCOPE_VALUE_ALLOWED_CHARS", "Scope"],
     "objectstore_client.errors": [
-        "ConnectError", "InvalidInput", "ObjectstoreError", "RequestError", "RequestTimeout",
-        "TransportError",
+        "ConnectError", "DecodeError", "InvalidInput", "ObjectstoreError", "RequestError",
+        "RequestTimeout", "TransportError",
     ],
     "objectstore_client.utils": ["guess_mime_type", "parse_accept_encoding"],
     "objectstore_client.metrics": ["MetricsBackend", "NoOpMetricsBackend", "Tags"],

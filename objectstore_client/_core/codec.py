@@ -9,13 +9,10 @@ from typing import IO, Protocol, cast
 import zstandard
 
 from .._constants import DECODE_INPUT_SLICE_BYTES, MULTITHREAD_JOB_BYTES, ZSTD_LEVEL
-from .._exceptions import ObjectstoreError
+from .._exceptions import DecodeError
+from .frames import FrameTracker
 
 __all__ = ["DecodeError", "ReadableSource", "ZstdDecoder", "ZstdEncoder", "compress_once"]
-
-
-class DecodeError(ObjectstoreError, ValueError):
-    """The stored bytes are not a valid zstd stream."""
 
 
 class ZstdEncoder:
@@ -59,18 +56,37 @@ class ReadableSource(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
+class _TrackedSource:
+    """Passes compressed bytes through to the decoder while tracking zstd frame boundaries."""
+
+    def __init__(self, source: ReadableSource) -> None:
+        self._source = source
+        self.tracker = FrameTracker()
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self._source.read(size)
+        try:
+            self.tracker.feed(data)
+        except ValueError as exc:
+            raise DecodeError(f"invalid zstd data: {exc}") from None
+        return data
+
+
 class ZstdDecoder:
     """Pull-based decoding of one or more concatenated zstd frames.
 
     ``read(size)`` returns at most ``size`` decoded bytes (``b""`` at the end), pulling
     compressed bytes from ``source`` as needed. The output bound holds even for extremely
     compressible data (a few KiB of zeros can expand to gigabytes), which a push-style
-    ``decompressobj`` cannot guarantee. The source supplies the bytes; this class does no I/O.
+    ``decompressobj`` cannot guarantee. A source that ends inside a frame raises
+    :class:`DecodeError` instead of passing for a shorter object. The source supplies the
+    bytes; this class does no I/O.
     """
 
     def __init__(self, source: ReadableSource) -> None:
+        self._source = _TrackedSource(source)
         self._reader = zstandard.ZstdDecompressor().stream_reader(
-            cast("IO[bytes]", source),
+            cast("IO[bytes]", self._source),
             read_size=DECODE_INPUT_SLICE_BYTES,
             read_across_frames=True,
             closefd=False,
@@ -79,6 +95,9 @@ class ZstdDecoder:
     def read(self, size: int) -> bytes:
         """Up to ``size`` decoded bytes; ``b""`` once the stream is exhausted."""
         try:
-            return self._reader.read(size)
+            data = self._reader.read(size)
         except zstandard.ZstdError as exc:
             raise DecodeError(f"invalid zstd data: {exc}") from exc
+        if not data and not self._source.tracker.at_boundary:
+            raise DecodeError("truncated zstd data: the body ended inside a frame")
+        return data

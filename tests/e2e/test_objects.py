@@ -12,7 +12,7 @@ import httpx
 import pytest
 import zstandard
 
-from objectstore_client import Metadata, TimeToIdle, TimeToLive, Usecase
+from objectstore_client import DecodeError, Metadata, TimeToIdle, TimeToLive, Usecase
 from tests.e2e.adapter import ClientAdapter, SessionAdapter
 
 TEXT = b"The quick brown fox jumps over the lazy dog. " * 1000
@@ -152,6 +152,24 @@ async def test_multi_frame_objects_decompress_across_frames(
     result = await session.get_bytes("multi")
     assert result is not None
     assert result[1] == b"".join(b"part-%d|" % i * 5000 for i in range(4))
+
+
+async def test_truncated_compressed_object_is_an_error_not_a_shorter_object(
+    session: SessionAdapter, objectstore_url: str
+) -> None:
+    frames = zstandard.ZstdCompressor().compress(b"complete frame|" * 5000)
+    frames += zstandard.ZstdCompressor().compress(b"cut frame|" * 5000)[:-7]
+    path = session.object_url("cut").removeprefix(objectstore_url)
+    response = httpx.put(
+        objectstore_url + path, content=frames, headers={"content-encoding": "zstd"}
+    )
+    assert response.status_code == 200
+    with pytest.raises(DecodeError, match="truncated"):
+        await session.get_bytes("cut")
+    # the stored bytes themselves are still readable as they are
+    raw = await session.get_bytes("cut", decompress=False)
+    assert raw is not None
+    assert raw[1] == frames
 
 
 def _chunks() -> Iterator[bytes]:
