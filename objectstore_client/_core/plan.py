@@ -33,7 +33,7 @@ from .._models import ExpirationPolicy, Scope, Usecase, format_expiration
 from .codec import ZstdEncoder, compress_once
 from .retry import RequestKind
 from .tokens import SecretKey, TokenCache
-from .validate import check_compression, check_header_value, check_metadata
+from .validate import check_compression, check_header_value, check_key, check_metadata
 
 __all__ = [
     "BodyCounter",
@@ -208,6 +208,8 @@ def plan_put(
     }
     if key is not None and not isinstance(key, str):
         raise InvalidInput(f"key must be a str, got {type(key).__name__}")
+    if key:
+        check_key(key)
     body = classify_body(contents, compress=compress)
     usecase, scopes = session.usecase.name, session.scope_path
     if key:
@@ -223,21 +225,13 @@ def plan_put(
     return _plan("PUT" if key else "POST", kwargs, kind, body)
 
 
-def _check_key(key: object) -> str:
-    if not isinstance(key, str):
-        raise InvalidInput(f"key must be a str, got {type(key).__name__}")
-    if not key:
-        raise InvalidInput("key must not be empty")
-    return key
-
-
 _READ = RequestKind(idempotent=True, replayable=True)
 
 
 def plan_get(session: SessionInfo, key: str) -> RequestPlan:
     """Plan a streamed GET."""
     kwargs = get_object.build_request_kwargs(
-        session.usecase.name, session.scope_path, _check_key(key)
+        session.usecase.name, session.scope_path, check_key(key)
     )
     return _plan("GET", kwargs, _READ)
 
@@ -245,7 +239,7 @@ def plan_get(session: SessionInfo, key: str) -> RequestPlan:
 def plan_head(session: SessionInfo, key: str) -> RequestPlan:
     """Plan a HEAD."""
     kwargs = head_object.build_request_kwargs(
-        session.usecase.name, session.scope_path, _check_key(key)
+        session.usecase.name, session.scope_path, check_key(key)
     )
     return _plan("HEAD", kwargs, _READ)
 
@@ -253,7 +247,7 @@ def plan_head(session: SessionInfo, key: str) -> RequestPlan:
 def plan_delete(session: SessionInfo, key: str) -> RequestPlan:
     """Plan a DELETE."""
     kwargs = delete_object.build_request_kwargs(
-        session.usecase.name, session.scope_path, _check_key(key)
+        session.usecase.name, session.scope_path, check_key(key)
     )
     return _plan("DELETE", kwargs, _READ)
 

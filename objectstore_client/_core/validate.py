@@ -12,6 +12,7 @@ __all__ = [
     "SCOPE_VALUE_ALLOWED_CHARS",
     "check_compression",
     "check_header_value",
+    "check_key",
     "check_metadata",
     "check_scope_pair",
     "check_usecase_name",
@@ -58,6 +59,24 @@ def check_scope_pair(name: str, value: object) -> str:
             f"invalid scope value {text!r} for {name!r}: characters {''.join(bad)!r} not allowed"
         )
     return text
+
+
+def check_key(key: object) -> str:
+    """A key is any non-empty string, except one with ``.`` or ``..`` path segments.
+
+    HTTP clients and proxies normalise dot segments away (``a/../b`` is sent as ``b``), so such
+    a key would silently address another object; the server itself would store it literally.
+    """
+    if not isinstance(key, str):
+        raise InvalidInput(f"key must be a str, got {type(key).__name__}")
+    if not key:
+        raise InvalidInput("key must not be empty")
+    if any(segment in (".", "..") for segment in key.split("/")):
+        raise InvalidInput(
+            f"invalid key {key!r}: '.' and '..' path segments are normalised away by HTTP "
+            "clients and proxies, so the object would be stored under another key"
+        )
+    return key
 
 
 def check_compression(value: object, *, allow_none: bool) -> str | None:

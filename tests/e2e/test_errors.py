@@ -40,6 +40,9 @@ async def offline(kind: str) -> AsyncIterator[ClientAdapter]:
         ({"filename": "é.txt"}, "filename"),
         ({"content_type": "text/plain\r\nx: y"}, "content_type"),
         ({"key": 42}, "key must be a str"),
+        ({"key": "a/../b"}, "'..' path segments"),
+        ({"key": "a/./b"}, "'.' and '..' path segments"),
+        ({"key": ".."}, "path segments"),
         ({"contents": "text"}, "contents must be bytes"),
         ({"contents": 3.5}, "got float"),
     ],
@@ -64,6 +67,9 @@ async def test_bad_session_input(offline: ClientAdapter) -> None:
         TimeToLive(timedelta(days=-1))
     with pytest.raises(ValueError, match="key must not be empty"):
         await offline.session().get("")
+    for method in ("get", "head", "delete"):
+        with pytest.raises(ValueError, match="path segments"):
+            await getattr(offline.session(), method)("reports/./summary")
     with pytest.raises(ValueError, match="usecase must be a Usecase"):
         offline.raw.session("attachments")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="invalid usecase name"):
