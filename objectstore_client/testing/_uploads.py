@@ -43,10 +43,18 @@ def new_upload_id() -> str:
 
 
 def valid_upload_id(upload_id: str) -> bool:
-    """Non-empty, and every path component a normal name (no ``..``, ``.``, leading ``/``)."""
+    """Every ``std::path`` component must be a normal name.
+
+    Like Rust's ``Path::components``: empty pieces and inner ``.`` pieces are skipped, a
+    leading ``/`` (root) or ``.`` (current dir) and any ``..`` are rejected.
+    """
     if not upload_id or upload_id.startswith("/"):
         return False
-    return all(part not in ("", ".", "..") for part in upload_id.split("/"))
+    pieces = upload_id.split("/")
+    if pieces[0] == ".":
+        return False
+    normal = [p for p in pieces if p not in ("", ".")]
+    return bool(normal) and ".." not in normal
 
 
 @dataclass(frozen=True)

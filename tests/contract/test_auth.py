@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import time
+from typing import Any
 
 import httpx
 import jwt
@@ -267,3 +268,36 @@ def test_presigned_missing_parameters_is_400(api: Api) -> None:
 
 def test_presigned_unknown_kid_is_401(api: Api) -> None:
     _status_json(api.request("GET", presign(api, "GET", "k", kid="nope"), auth=False), 401)
+
+
+def test_non_bearer_header_falls_back_to_the_query(api: Api) -> None:
+    api.put("k", b"x")
+    response = api.request(
+        "GET",
+        api.path("k"),
+        params={"os_auth": api.token()},
+        headers={"x-os-auth": "Basic abc"},
+        auth=False,
+    )
+    assert response.status_code == 200
+
+
+def test_unknown_query_parameters_are_ignored(api: Api) -> None:
+    api.put("k", b"x")
+    assert api.request("GET", api.path("k"), params={"foo": "bar"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("claims", "status"),
+    [
+        ({"aud": "objectstore"}, 200),
+        ({"aud": ["other", "objectstore"]}, 200),
+        ({"aud": "other"}, 401),
+        ({"iss": "sentry"}, 200),
+        ({"iss": "relay"}, 200),
+        ({"iss": "someone"}, 401),
+    ],
+)
+def test_optional_aud_and_iss_claims(api: Api, claims: dict[str, Any], status: int) -> None:
+    api.put("k", b"x")
+    assert _get(api, **_bearer(api.token(**claims))).status_code == status

@@ -14,7 +14,7 @@ import pytest
 
 from objectstore_client.testing import LocalObjectstore
 
-from .conftest import Api
+from .conftest import Api, Clocked
 
 Op = tuple[dict[str, str], bytes]
 
@@ -242,3 +242,33 @@ def test_unique_keys_do_not_collide(api: Api) -> None:
     api.written.append(key)
     parts = by_index(send(api, [op("insert", key, b"1")]))
     assert parts[0].status == 201
+
+
+@pytest.mark.local_only
+def test_batch_reads_bump_tti_and_filter_expired(clocked: Clocked) -> None:
+    api, clock = clocked.api, clocked.clock
+    api.put("tti", b"x", **{"x-sn-expiration": "tti:1h"})
+    api.put("ttl", b"x", **{"x-sn-expiration": "ttl:1h"})
+    clock.advance(50 * 60)
+    parts = by_index(send(api, [op("get", "tti"), op("head", "ttl")]))
+    assert parts[0].status == 200 and parts[1].status == 204
+    clock.advance(30 * 60)
+    parts = by_index(send(api, [op("get", "tti"), op("get", "ttl")]))
+    assert parts[0].status == 200  # bumped by the batch read
+    assert parts[1].status == 404
+
+
+@pytest.mark.needs_auth
+def test_presigned_batch_is_403(api: Api) -> None:
+    from .test_auth import presign
+
+    url = presign(api, "GET", "").replace(api.path(""), api.path(route="objects:batch"))
+    body, boundary = encode([op("get", "k")])
+    response = api.request(
+        "POST",
+        url,
+        content=body,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        auth=False,
+    )
+    assert response.status_code == 403

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import Api
+from .conftest import Api, Clocked
 
 
 def _initiate(api: Api, key: str | None = "mp", **headers: str) -> dict[str, Any]:
@@ -215,7 +215,7 @@ def test_part_for_unknown_upload_is_500(api: Api) -> None:
     assert response.headers["content-type"] == "application/json"
 
 
-@pytest.mark.parametrize("upload_id", ["..", "../x", "/abs", "a/./b"])
+@pytest.mark.parametrize("upload_id", ["..", "../x", "/abs", "./x", "a/../b", "."])
 def test_invalid_upload_id_is_400(api: Api, upload_id: str) -> None:
     response = api.request(
         "DELETE", api.path("mp", "objects:multipart"), params={"upload_id": upload_id}
@@ -233,3 +233,52 @@ def test_invalid_upload_id_is_400(api: Api, upload_id: str) -> None:
 )
 def test_multipart_wrong_methods_are_405(api: Api, method: str, route: str) -> None:
     assert api.request(method, api.path("mp", route)).status_code == 405
+
+
+def test_abort_of_unknown_but_valid_upload_id_is_204(api: Api) -> None:
+    response = api.request(
+        "DELETE", api.path("mp", "objects:multipart"), params={"upload_id": "a/./b"}
+    )
+    assert response.status_code == 204
+
+
+@pytest.mark.needs_auth
+def test_multipart_needs_write_permission(api: Api) -> None:
+    doc = _initiate(api)
+    token = api.token(permissions=["object.read", "object.delete"])
+    response = api.request(
+        "PUT",
+        api.path("mp", "objects:multipart:parts"),
+        params={"upload_id": doc["upload_id"], "part_number": 1},
+        content=b"x",
+        headers={"x-os-auth": f"Bearer {token}"},
+        auth=False,
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.needs_auth
+def test_complete_without_permission_is_200_with_an_error_document(api: Api) -> None:
+    doc = _initiate(api)
+    token = api.token(permissions=["object.read"])
+    response = api.request(
+        "POST",
+        api.path("mp", "objects:multipart:complete"),
+        params={"upload_id": doc["upload_id"]},
+        json={"parts": []},
+        headers={"x-os-auth": f"Bearer {token}"},
+        auth=False,
+    )
+    assert _doc(response)["error"]["code"] == "internal error"
+
+
+@pytest.mark.local_only
+def test_multipart_ttl_starts_at_initiation(clocked: Clocked) -> None:
+    api, clock = clocked.api, clocked.clock
+    doc = _initiate(api, "mp", **{"x-sn-expiration": "ttl:1h"})
+    clock.advance(3000)
+    etag = _part(api, "mp", doc["upload_id"], 1, b"x").json()["etag"]
+    _complete(api, "mp", doc["upload_id"], [{"part_number": 1, "etag": etag}])
+    assert api.get("mp").status_code == 200
+    clock.advance(601)
+    assert api.get("mp").status_code == 404

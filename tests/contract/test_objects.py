@@ -214,3 +214,9 @@ def test_health_and_ready(api: Api) -> None:
         response = api.request("GET", path, auth=False)
         assert response.status_code == 200
         assert response.text == "OK"
+
+
+def test_keda_metrics(api: Api) -> None:
+    response = api.request("GET", "/keda", auth=False)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
