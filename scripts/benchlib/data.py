@@ -1,0 +1,106 @@
+"""Deterministic benchmark inputs: log-like JSON lines (zstd -3 ratio ~5) and seeded random bytes.
+
+Files are written once per data directory and reused (a stamp names the generator version), so
+both clients stream the very same bytes from disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+VERSION = 1
+CHUNK = 4 * 1024 * 1024
+
+_LEVELS = ["INFO"] * 12 + ["DEBUG"] * 5 + ["WARN"] * 2 + ["ERROR"]
+_HOSTS = [f"web-{i:02d}.eu-west-1.internal" for i in range(24)]
+_PATHS = ["/api/0/projects/", "/api/0/events/", "/v1/objects/", "/auth/login", "/static/app.js"]
+_WORDS = [
+    *("request", "handled", "upstream", "cache", "miss", "retry", "timeout", "payload"),
+    *("attachment", "event", "issue", "stored", "processed", "user", "session", "token"),
+    *("refreshed", "queue", "worker", "batch", "flush", "compaction", "shard", "replica"),
+]
+
+
+def log_lines(seed: int, size: int) -> bytes:
+    """About ``size`` bytes of JSON log lines, cut to exactly ``size``."""
+    rng = random.Random(seed)
+    out: list[bytes] = []
+    total = 0
+    ts = 1_760_000_000.0
+    while total < size:
+        ts += rng.random() * 0.01
+        line = json.dumps(
+            {
+                "ts": f"{ts:.6f}",
+                "level": rng.choice(_LEVELS),
+                "host": rng.choice(_HOSTS),
+                "trace": f"{rng.getrandbits(64):016x}",
+                "path": rng.choice(_PATHS) + str(rng.randrange(1, 5000)),
+                "ms": round(rng.expovariate(0.02), 2),
+                "msg": " ".join(rng.choice(_WORDS) for _ in range(rng.randrange(4, 12))),
+            },
+            separators=(",", ":"),
+        ).encode()
+        out.append(line + b"\n")
+        total += len(line) + 1
+    return b"".join(out)[:size]
+
+
+def random_bytes(seed: int, size: int) -> bytes:
+    """``size`` seeded random (incompressible) bytes."""
+    return random.Random(seed).randbytes(size)
+
+
+def _write(path: Path, size: int, make: str) -> None:
+    """Write ``size`` bytes chunk by chunk (bounded memory), atomically."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        done = 0
+        seed = 0
+        while done < size:
+            n = min(CHUNK, size - done)
+            fh.write(log_lines(seed, n) if make == "text" else random_bytes(seed + 1000, n))
+            done += n
+            seed += 1
+    os.replace(tmp, path)
+
+
+def _repeat(path: Path, source: Path, size: int) -> None:
+    """A larger text file made of copies of ``source`` (far beyond zstd -3's window)."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as out:
+        done = 0
+        while done < size:
+            with open(source, "rb") as src:
+                while done < size and (chunk := src.read(min(CHUNK, size - done))):
+                    out.write(chunk)
+                    done += len(chunk)
+    os.replace(tmp, path)
+
+
+def ensure(directory: Path, big: int, huge: int | None) -> dict[str, Path]:
+    """Create (or reuse) the input files; returns name -> path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {
+        "text": directory / f"text-{big}.log",
+        "rand": directory / f"rand-{big}.bin",
+    }
+    for name, path in files.items():
+        stamp = path.with_suffix(f".v{VERSION}")
+        if not (path.exists() and stamp.exists() and path.stat().st_size == big):
+            _write(path, big, name)
+            stamp.touch()
+    if huge is not None:
+        path = directory / f"text-{huge}.log"
+        if not (path.exists() and path.stat().st_size == huge):
+            _repeat(path, files["text"], huge)
+        files["huge"] = path
+    return files
+
+
+def small_payload(i: int) -> bytes:
+    """The 1 KiB object number ``i`` (log lines; distinct per i)."""
+    return log_lines(i, 1024)

@@ -1,0 +1,168 @@
+"""Turn worker records into rows: medians, per-round ratios, ceilings and target verdicts (pure)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import spec
+
+Record = Mapping[str, Any]
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median, or None for no values."""
+    return statistics.median(values) if values else None
+
+
+def paired_ratios(ours: Mapping[int, float], theirs: Mapping[int, float]) -> list[float]:
+    """``ours / theirs`` for every round measured by both (rates: > 1 means ours is faster)."""
+    return [ours[r] / theirs[r] for r in sorted(ours) if r in theirs and theirs[r] > 0]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One metric of one workload, summarised over the rounds."""
+
+    workload: str
+    metric: str
+    unit: str
+    medians: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    ratios: dict[str, float] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+    ceiling: tuple[str, str, float] | None = None
+
+
+@dataclass(frozen=True)
+class RssRow:
+    """Peak RSS above the post-import baseline, per client (MiB): median and max over rounds."""
+
+    workload: str
+    baseline: dict[str, float]
+    median_delta: dict[str, float]
+    max_delta: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A target and whether this run met it (None: could not be measured)."""
+
+    name: str
+    goal: str
+    measured: str
+    met: bool | None
+
+
+class Index:
+    """Records indexed by (workload, client): value per round for each metric."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.values: dict[tuple[str, str, str], dict[int, float]] = {}
+        self.cpu: dict[tuple[str, str, str], list[float]] = {}
+        self.problems: dict[tuple[str, str], str] = {}
+        self.rss: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        self.workloads: set[str] = set()
+        for rec in records:
+            where = (rec["workload"], rec["client"])
+            self.workloads.add(rec["workload"])
+            if rec.get("status") != "ok":
+                self.problems[where] = f"{rec.get('status')}: {rec.get('detail', '')}".strip()
+                continue
+            for metric, value in rec.get("metrics", {}).items():
+                self.values.setdefault((*where, metric), {})[int(rec["round"])] = float(value)
+            for metric, value in rec.get("cpu_per_unit", {}).items():
+                self.cpu.setdefault((*where, metric), []).append(float(value))
+            if "rss_peak_mib" in rec:
+                pair = (float(rec["rss_baseline_mib"]), float(rec["rss_peak_mib"]))
+                self.rss.setdefault(where, []).append(pair)
+
+
+def summarize(records: Iterable[Record]) -> tuple[list[Row], list[RssRow]]:
+    """Rows for every workload/metric that was run (catalogue order), and the RSS rows."""
+    index = Index(records)
+    rows: list[Row] = []
+    for workload in spec.WORKLOADS:
+        if workload.name not in index.workloads:
+            continue
+        for metric in workload.metrics:
+            rows.append(_row(index, workload, metric))
+    rss_rows = [_rss_row(index, w) for w in spec.WORKLOADS if w.rss]
+    return rows, [r for r in rss_rows if r.baseline]
+
+
+def _row(index: Index, workload: spec.Workload, metric: str) -> Row:
+    row = Row(workload.name, metric, workload.unit)
+    for label in workload.clients:
+        values = index.values.get((workload.name, label, metric), {})
+        value = median(list(values.values()))
+        if value is None:
+            row.missing[label] = index.problems.get((workload.name, label), "n/a")
+            continue
+        row.medians[label] = value
+        cpu = median(index.cpu.get((workload.name, label, metric), []))
+        if cpu is not None:
+            row.cpu[label] = cpu
+    ours = index.values.get((workload.name, spec.OURS, metric), {})
+    other = workload.compare_to or workload.name
+    for label in spec.CLIENTS:
+        if label in (spec.OURS, spec.RAW):
+            continue
+        theirs = index.values.get((other, label, metric), {})
+        ratio = median(paired_ratios(ours, theirs))
+        if ratio is not None:
+            row.ratios[label] = ratio
+    bound = spec.CEILINGS.get((workload.name, metric))
+    if bound is not None:
+        ceiling = median(list(index.values.get((bound[0], spec.RAW, bound[1]), {}).values()))
+        if ceiling is not None:
+            return _with_ceiling(row, (*bound, ceiling))
+    return row
+
+
+def _with_ceiling(row: Row, ceiling: tuple[str, str, float]) -> Row:
+    return Row(
+        row.workload, row.metric, row.unit, row.medians, row.cpu, row.ratios, row.missing, ceiling
+    )
+
+
+def _rss_row(index: Index, workload: spec.Workload) -> RssRow:
+    row = RssRow(workload.name, {}, {}, {})
+    for label in workload.clients:
+        pairs = index.rss.get((workload.name, label), [])
+        if not pairs:
+            continue
+        deltas = [peak - base for base, peak in pairs]
+        row.baseline[label] = statistics.median(base for base, _ in pairs)
+        row.median_delta[label] = statistics.median(deltas)
+        row.max_delta[label] = max(deltas)
+    return row
+
+
+def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
+    """Check every target of :mod:`spec` against this run's rows."""
+    by_key = {(r.workload, r.metric): r for r in rows}
+    verdicts: list[Verdict] = []
+    for target in spec.TARGETS:
+        name = f"{target.workload} {target.metric}"
+        goal = f"ours/{spec.BASELINE} >= {target.min_ratio:.1f}"
+        row = by_key.get((target.workload, target.metric))
+        ratio = row.ratios.get(spec.BASELINE) if row is not None else None
+        if ratio is None:
+            reason = row.missing.get(spec.OURS, "n/a") if row is not None else "n/a"
+            verdicts.append(Verdict(name, goal, reason, None))
+        else:
+            verdicts.append(Verdict(name, goal, f"{ratio:.2f}", ratio >= target.min_ratio))
+    rss_by_workload = {r.workload: r for r in rss_rows}
+    for workload in spec.RSS_TARGETS:
+        name = f"{workload} peak RSS"
+        goal = f"ours <= baseline + {spec.RSS_LIMIT_MIB:.0f} MiB"
+        rss = rss_by_workload.get(workload)
+        delta = rss.max_delta.get(spec.OURS) if rss is not None else None
+        if delta is None:
+            verdicts.append(Verdict(name, goal, "n/a", None))
+        else:
+            verdicts.append(Verdict(name, goal, f"+{delta:.0f} MiB", delta <= spec.RSS_LIMIT_MIB))
+    return verdicts
