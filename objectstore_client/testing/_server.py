@@ -11,15 +11,15 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
-
-import uvicorn
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._app import BatchOrder, ObjectstoreApp
 from ._auth import KeySpec
 from ._clock import Clock, system_clock
-from ._protocol import LowerCaseH11Protocol
 from ._storage import FilesystemStorage, MemoryStorage, Storage
+
+if TYPE_CHECKING:
+    import uvicorn
 
 __all__ = ["LocalObjectstore", "serve"]
 
@@ -109,6 +109,14 @@ class LocalObjectstore:
         """Start serving; returns once the server accepts connections."""
         if self.running:
             raise RuntimeError("the server is already running")
+        try:  # the `testing` extra; imported here so that the package imports without it
+            import uvicorn
+
+            from ._protocol import LowerCaseH11Protocol
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise RuntimeError(
+                'the local Objectstore needs uvicorn: pip install "objectstore-client[testing]"'
+            ) from exc
         self.app = ObjectstoreApp(
             self._make_storage(),
             auth_keys=self._auth_keys,

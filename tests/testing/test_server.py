@@ -168,3 +168,24 @@ def test_serve_yields_the_url() -> None:
 
     with serve(storage="memory") as url:
         assert httpx.get(url + "/health").text == "OK"
+
+
+def test_package_and_plugin_import_without_uvicorn() -> None:
+    # the pytest11 entry point is loaded for every SDK user, with or without the extra
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('uvicorn', 'h11', 'starlette'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import objectstore_client.testing.plugin\n"
+        "from objectstore_client.testing import LocalObjectstore\n"
+        "try:\n"
+        "    LocalObjectstore().start()\n"
+        "except RuntimeError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "objectstore-client[testing]" in result.stdout
