@@ -1,0 +1,173 @@
+"""scripts/bench: the pure summary and report code, and real workloads of *our* client.
+
+No timing assertions: the benchmark itself checks targets. These tests check that records are
+paired by round, ratios and verdicts are computed as documented, and that a worker run against
+a LocalObjectstore produces a well-formed record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zstandard
+
+from objectstore_client.testing import LocalObjectstore
+from scripts.benchlib import data, report, server, spec, stats
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+def rec(workload: str, client: str, rnd: int, **metrics: float) -> dict[str, Any]:
+    return {
+        "workload": workload,
+        "client": client,
+        "round": rnd,
+        "status": "ok",
+        "metrics": metrics,
+        "cpu_per_unit": {name: 0.001 for name in metrics},
+    }
+
+
+def test_median_and_paired_ratios() -> None:
+    assert stats.median([]) is None
+    assert stats.median([3.0, 1.0, 2.0]) == 2.0
+    # round 2 has no upstream value: it is not paired
+    assert stats.paired_ratios({0: 2.0, 1: 3.0, 2: 9.0}, {0: 1.0, 1: 3.0}) == [2.0, 1.0]
+
+
+def test_summarize_pairs_rounds_and_compares_async_with_threads() -> None:
+    records = [
+        rec("small_seq", spec.OURS, 0, put=200.0),
+        rec("small_seq", spec.UPSTREAM, 0, put=100.0),
+        rec("small_seq", spec.OURS, 1, put=300.0),
+        rec("small_seq", spec.UPSTREAM, 1, put=300.0),
+        rec("small_threads16", spec.UPSTREAM, 0, put=50.0),
+        rec("small_async16", spec.OURS, 0, put=200.0),
+        rec("ceil_http", spec.RAW, 0, put=1000.0),
+    ]
+    rows, rss = stats.summarize(records)
+    by_key = {(r.workload, r.metric): r for r in rows}
+    put = by_key["small_seq", "put"]
+    assert put.medians == {spec.OURS: 250.0, spec.UPSTREAM: 200.0}
+    assert put.ratios == {spec.UPSTREAM: 1.5}  # median of per-round 2.0 and 1.0
+    assert put.ceiling == ("ceil_http", "put", 1000.0)
+    assert put.missing[spec.UPSTREAM_OLD] == "n/a"
+    assert by_key["small_async16", "put"].ratios == {spec.UPSTREAM: 4.0}
+    assert ("up_text", "upload") not in by_key  # not run: no row
+    assert rss == []
+
+
+def test_not_available_api_and_verdicts() -> None:
+    records = [
+        {**rec("many", spec.OURS, 0), "status": "n/a", "detail": "no batch API"},
+        rec("many", spec.UPSTREAM, 0, write=20.0, read=20.0, total=20.0),
+        rec("up_text", spec.OURS, 0, upload=300.0),
+        rec("up_text", spec.UPSTREAM, 0, upload=250.0),
+        {**rec("dl_text", spec.OURS, 0, download=900.0)},
+        {**rec("dl_text", spec.UPSTREAM, 0, download=800.0)},
+    ]
+    records[2].update(rss_baseline_mib=40.0, rss_peak_mib=60.0)
+    records[4].update(rss_baseline_mib=40.0, rss_peak_mib=140.0)
+    rows, rss = stats.summarize(records)
+    verdicts = {v.name: v for v in stats.evaluate(rows, rss)}
+    assert verdicts["many total"].met is None
+    assert "no batch API" in verdicts["many total"].measured
+    assert verdicts["up_text upload"].met is False  # 1.2 < 1.5
+    assert verdicts["up_text upload"].measured == "1.20"
+    assert verdicts["dl_text download"].met is True
+    assert verdicts["up_text peak RSS"].met is True  # +20 MiB
+    assert verdicts["dl_text peak RSS"].met is False  # +100 MiB
+    assert verdicts["small_seq put"].met is None  # not run
+
+    text = report.render({"started": "now"}, rows, rss, list(verdicts.values()))
+    assert "| many | total | objects/s | n/a (not available) | 20.0 |" in text
+    assert "| up_text | upload | MB/s | 300 | 250 |" in text
+    assert "**1.20**" in text
+    assert "| up_text peak RSS | ours <= baseline + 64 MiB | +20 MiB | met |" in text
+    assert "| dl_text peak RSS | ours <= baseline + 64 MiB | +100 MiB | **MISSED** |" in text
+
+
+def test_inputs_are_deterministic_and_shaped(tmp_path: Path) -> None:
+    text = data.log_lines(7, 64 * 1024)
+    assert text == data.log_lines(7, 64 * 1024) and len(text) == 64 * 1024
+    assert json.loads(text.splitlines()[0])["level"] in {"INFO", "DEBUG", "WARN", "ERROR"}
+    ratio = len(text) / len(zstandard.ZstdCompressor(level=3).compress(text))
+    assert 3 < ratio < 8  # log-like, not trivially compressible
+    assert data.random_bytes(1, 1000) == data.random_bytes(1, 1000) != data.random_bytes(2, 1000)
+    files = data.ensure(tmp_path, 100_000, 250_000)
+    assert {name: p.stat().st_size for name, p in files.items()} == {
+        "text": 100_000,
+        "rand": 100_000,
+        "huge": 250_000,
+    }
+    mtime = files["text"].stat().st_mtime_ns
+    assert data.ensure(tmp_path, 100_000, None)["text"].stat().st_mtime_ns == mtime  # reused
+
+
+def test_server_shim_creates_tcp_sockets() -> None:
+    sock = server._TcpSocketModule.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with sock:
+        assert sock.proto == socket.IPPROTO_TCP
+
+
+@pytest.fixture(scope="module")
+def bench_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path]:
+    """Small input files (256 KiB) as worker arguments, and a working directory."""
+    tmp = tmp_path_factory.mktemp("bench")
+    files = data.ensure(tmp / "data", 256 * 1024, None)
+    args = [f"--file={name}={path}" for name, path in files.items()]
+    return args, tmp
+
+
+def run_worker(url: str, workload: str, extra: list[str], cwd: Path, *more: str) -> Any:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(SCRIPTS)
+    kind = "raw" if workload.startswith("ceil_") else "ours"
+    cmd = [sys.executable, "-m", "benchlib.worker", "--workload", workload, "--kind", kind]
+    cmd += ["--url", url, "--ops", "5", "--round", "3", *extra, *more]
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_worker_records_for_our_client(bench_env: tuple[list[str], Path]) -> None:
+    files, tmp = bench_env
+    with LocalObjectstore(storage="memory") as objectstore:
+        url = objectstore.url
+        small = run_worker(url, "small_seq", files, tmp)
+        assert small["status"] == "ok", small
+        assert small["client"] == "ours" and small["round"] == 3
+        assert set(small["metrics"]) == set(spec.SMALL_OPS)
+        assert all(v > 0 for v in small["metrics"].values())
+        assert set(small["cpu_per_unit"]) == set(spec.SMALL_OPS)
+        assert "rss_peak_mib" not in small
+
+        assert run_worker(url, "setup", files, tmp)["status"] == "ok"
+        for workload, metric in (("up_text", "upload"), ("dl_text", "download")):
+            big = run_worker(url, workload, files, tmp)
+            assert big["status"] == "ok", big
+            assert set(big["metrics"]) == {metric} and big["metrics"][metric] > 0
+            assert big["rss_peak_mib"] >= big["rss_baseline_mib"] > 0
+
+        many = run_worker(url, "many", files, tmp)
+        assert many["status"] in {"ok", "n/a"}, many  # n/a until the batch API lands
+        if many["status"] == "ok":
+            assert set(many["metrics"]) == {"write", "read", "total"}
+
+        ceiling = run_worker(url, "ceil_http", files, tmp)
+        assert ceiling["status"] == "ok", ceiling
+        assert set(ceiling["metrics"]) == set(spec.WORKLOADS_BY_NAME["ceil_http"].metrics)
+
+
+def test_worker_reports_failures_as_records(bench_env: tuple[list[str], Path]) -> None:
+    files, tmp = bench_env
+    # nothing listens there: the record says error instead of the worker crashing
+    failed = run_worker("http://127.0.0.1:9", "small_seq", files, tmp)
+    assert failed["status"] == "error" and failed["detail"]
