@@ -11,9 +11,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import schemathesis
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -24,6 +26,8 @@ from schemathesis.checks import (
 )
 
 from objectstore_client.testing import LocalObjectstore
+
+from .conftest import mint, public_pem
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "objectstore.openapi.yaml"
 # The real server answers 500 for a part upload or listing of an unknown upload id
@@ -75,3 +79,44 @@ def test_local_server_conforms_to_the_spec(
     case: schemathesis.Case[Any], spec_server: LocalObjectstore
 ) -> None:
     case.call_and_validate(base_url=spec_server.url, checks=CHECKS)
+
+
+# -- with auth on: generated requests carry a valid token for their own usecase and scopes ----
+
+
+@pytest.fixture(scope="module")
+def auth_spec_server() -> Iterator[tuple[LocalObjectstore, Ed25519PrivateKey]]:
+    key = Ed25519PrivateKey.generate()
+    with LocalObjectstore(storage="memory", auth_keys={"spec": public_pem(key)}) as server:
+        yield server, key
+
+
+def _token_for(case: schemathesis.Case[Any], key: Ed25519PrivateKey) -> str | None:
+    params = case.path_parameters or {}
+    usecase, scopes = params.get("usecase"), params.get("scopes")
+    if not isinstance(usecase, str) or not isinstance(scopes, str):
+        return None
+    res = {"os:usecase": unquote(usecase)}
+    if scopes != "_":
+        for piece in unquote(scopes).split(";"):
+            res[piece.partition("=")[0]] = "*"
+    return mint(key, "spec", res.pop("os:usecase"), res)
+
+
+@pytest.mark.local_only
+@schema.parametrize()
+@settings(
+    max_examples=int(os.environ.get("OBJECTSTORE_SCHEMATHESIS_EXAMPLES", "8")),
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_local_server_with_auth_conforms_to_the_spec(
+    case: schemathesis.Case[Any], auth_spec_server: tuple[LocalObjectstore, Ed25519PrivateKey]
+) -> None:
+    server, key = auth_spec_server
+    token = _token_for(case, key)
+    if token is not None:
+        case.headers = {**dict(case.headers or {}), "x-os-auth": f"Bearer {token}"}
+    case.call_and_validate(base_url=server.url, checks=CHECKS)
