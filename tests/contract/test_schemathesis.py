@@ -117,6 +117,5 @@ def test_local_server_with_auth_conforms_to_the_spec(
 ) -> None:
     server, key = auth_spec_server
     token = _token_for(case, key)
-    if token is not None:
-        case.headers = {**dict(case.headers or {}), "x-os-auth": f"Bearer {token}"}
-    case.call_and_validate(base_url=server.url, checks=CHECKS)
+    headers = {"x-os-auth": f"Bearer {token}"} if token is not None else {}
+    case.call_and_validate(base_url=server.url, checks=CHECKS, headers=headers)
