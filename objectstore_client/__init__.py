@@ -1,13 +1,16 @@
 """Python SDK for Objectstore: sync and asyncio clients, streaming zstd, retries, EdDSA tokens."""
 
-from ._async import AsyncClient, AsyncSession
+from ._async import AsyncClient, AsyncMultipartUpload, AsyncSession
+from ._config import TransferConfig
 from ._core.metrics import MetricsBackend, NoOpMetricsBackend
 from ._core.tokens import SecretKey, TokenGenerator, TokenProvider
 from ._exceptions import (
     ConnectError,
     DecodeError,
     InvalidInput,
+    MultipartCompleteError,
     ObjectstoreError,
+    RangeNotSatisfiable,
     RequestError,
     RequestTimeout,
     TransportError,
@@ -15,24 +18,29 @@ from ._exceptions import (
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._io_sync import GetResponse, Payload
 from ._models import (
+    CompletePart,
     Compression,
     ExpirationPolicy,
     Metadata,
+    PartInfo,
     Permission,
+    ProgressEvent,
     Scope,
     TimeToIdle,
     TimeToLive,
     Usecase,
 )
-from ._sync import Client, Session
+from ._sync import Client, MultipartUpload, Session
 from ._utils import guess_mime_type, parse_accept_encoding
 
 __all__ = [
     "AsyncClient",
     "AsyncGetResponse",
+    "AsyncMultipartUpload",
     "AsyncPayload",
     "AsyncSession",
     "Client",
+    "CompletePart",
     "Compression",
     "ConnectError",
     "DecodeError",
@@ -41,10 +49,15 @@ __all__ = [
     "InvalidInput",
     "Metadata",
     "MetricsBackend",
+    "MultipartCompleteError",
+    "MultipartUpload",
     "NoOpMetricsBackend",
     "ObjectstoreError",
+    "PartInfo",
     "Payload",
     "Permission",
+    "ProgressEvent",
+    "RangeNotSatisfiable",
     "RequestError",
     "RequestTimeout",
     "Scope",
@@ -54,6 +67,7 @@ __all__ = [
     "TimeToLive",
     "TokenGenerator",
     "TokenProvider",
+    "TransferConfig",
     "TransportError",
     "Usecase",
     "guess_mime_type",

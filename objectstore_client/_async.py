@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 
-from ._base import BaseClient, BaseSession, response_metadata
+from . import _transfer_async
+from ._base import (
+    BaseClient,
+    BaseMultipartUpload,
+    BaseSession,
+    UploadArgs,
+    part_body,
+    read_exactly,
+    response_metadata,
+)
+from ._config import TransferConfig
 from ._core import flows
+from ._core import multipart as mp
 from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._io_async import AsyncGetResponse, AsyncPayload, async_request_body
-from ._models import Compression, ExpirationPolicy, Metadata, Usecase
+from ._models import (
+    CompletePart,
+    Compression,
+    ExpirationPolicy,
+    Metadata,
+    PartInfo,
+    ProgressEvent,
+    Usecase,
+)
 
-__all__ = ["AsyncClient", "AsyncSession"]
+__all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]
 
 T = TypeVar("T")
 
@@ -56,7 +75,7 @@ class AsyncClient(BaseClient):
     ) -> None:
         await self.close()
 
-    async def _drive(self, flow: flows.Flow[T]) -> T:
+    async def _drive(self, flow: flows.Flow[T], progress: Callable[[int], None] | None = None) -> T:
         """Run a flow to completion, performing its effects with asyncio I/O."""
         answer: Any = None
         error: BaseException | None = None
@@ -67,6 +86,10 @@ class AsyncClient(BaseClient):
                 return stop.value  # type: ignore[no-any-return]
             answer, error = None, None
             try:
+                if isinstance(effect, flows.Progress):
+                    if progress is not None:
+                        progress(effect.delta)
+                    continue
                 answer = await self._perform(effect)
             except httpx.TransportError as exc:
                 error = self._transport_error(effect, exc)
@@ -153,3 +176,112 @@ class AsyncSession(BaseSession):
         """Delete an object."""
         plan = plan_delete(self._info, key)
         await self._client._drive(flows.delete_flow(self._client._ctx, self._info, plan))
+
+    async def initiate_multipart_upload(
+        self,
+        *,
+        key: str | None = None,
+        compression: Compression | None = None,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        expiration_policy: ExpirationPolicy | None = None,
+        origin: str | None = None,
+        filename: str | None = None,
+    ) -> AsyncMultipartUpload:
+        """Start a multipart upload (the server picks the key when ``key`` is None).
+
+        ``compression`` is only recorded: compress each part yourself (one zstd frame per
+        part), or use :meth:`upload`, which does it all.
+        """
+        plan, _ = mp.plan_initiate(
+            self._info, key=key, compression=compression, content_type=content_type,
+            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
+            filename=filename,
+        )  # fmt: skip
+        flow = mp.initiate_flow(self._client._ctx, self._info, plan)
+        return AsyncMultipartUpload(self, *await self._client._drive(flow))
+
+    def resume_multipart_upload(self, key: str, upload_id: str) -> AsyncMultipartUpload:
+        """A handle on an existing upload; no network call."""
+        return AsyncMultipartUpload(self, key, upload_id)
+
+    async def upload(
+        self,
+        source: Any,
+        key: str | None = None,
+        *,
+        compression: Compression | None = None,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        expiration_policy: ExpirationPolicy | None = None,
+        origin: str | None = None,
+        filename: str | None = None,
+        config: TransferConfig | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> str:
+        """Upload bytes, a path, a binary file or an (async) iterable of bytes of any size.
+
+        Same behaviour as :meth:`Session.upload`; parts are compressed in worker threads.
+        Memory holds at most ``config.concurrency x config.part_size`` bytes of the source.
+        """
+        args = UploadArgs(
+            key=key, compression=compression, content_type=content_type, metadata=metadata,
+            expiration_policy=expiration_policy, origin=origin, filename=filename,
+        )  # fmt: skip
+        spec, put_plan, initiate, conf = self._upload_args(source, args, config)
+        return await _transfer_async.upload(
+            self._client, self._info, spec, put_plan, initiate, conf, progress
+        )
+
+
+class AsyncMultipartUpload(BaseMultipartUpload):
+    """The asyncio twin of :class:`MultipartUpload`: same methods, awaitable."""
+
+    def __init__(self, session: AsyncSession, key: str, upload_id: str) -> None:
+        super().__init__(key, upload_id)
+        self._session = session
+
+    async def _drive(self, flow: flows.Flow[T]) -> T:
+        return await self._session._client._drive(flow)
+
+    async def put_part(
+        self,
+        contents: bytes | IO[bytes],
+        *,
+        part_number: int,
+        content_length: int,
+        content_md5: bytes | None = None,
+    ) -> CompletePart:
+        """Upload part ``part_number`` (from 1) of exactly ``content_length`` bytes.
+
+        A file is read into memory first (in a worker thread), so the part can be retried.
+        """
+        mp.check_part(part_number, content_length)
+        body = part_body(contents, content_length)
+        if body is None:
+            read = contents.read  # type: ignore[union-attr]
+            body = await asyncio.to_thread(read_exactly, read, content_length)
+        info = self._session._info
+        plan = mp.plan_part(info, self.key, self.upload_id, part_number, body, content_md5)
+        ctx = self._session._client._ctx
+        return await self._drive(mp.put_part_flow(ctx, info, plan, part_number))
+
+    async def list_parts(self) -> list[PartInfo]:
+        """Every part uploaded so far (all pages), ascending."""
+        info = self._session._info
+        ctx = self._session._client._ctx
+        return await self._drive(mp.list_parts_flow(ctx, info, self.key, self.upload_id))
+
+    async def abort(self) -> None:
+        """Discard the upload and its parts."""
+        plan = mp.plan_abort(self._session._info, self.key, self.upload_id)
+        await self._drive(mp.abort_flow(self._session._client._ctx, self._session._info, plan))
+
+    async def complete(self, parts: Sequence[CompletePart | PartInfo]) -> str:
+        """Assemble the object from ``parts`` (sorted for you); returns the key.
+
+        Raises MultipartCompleteError when the server refuses (the upload then remains).
+        """
+        info = self._session._info
+        plan = mp.plan_complete(info, self.key, self.upload_id, parts)
+        return await self._drive(mp.complete_flow(self._session._client._ctx, info, plan))

@@ -5,24 +5,32 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import attrs
 import httpx
 
-from ._config import ClientConfig, NoCookies, build_config
+from ._config import ClientConfig, NoCookies, TransferConfig, build_config
 from ._core import flows
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
-from ._core.plan import SessionInfo
+from ._core.multipart import check_key, check_upload_id, plan_initiate
+from ._core.plan import BodySpec, RequestPlan, SessionInfo, classify_body, plan_put
 from ._core.tokens import SecretKey, TokenCache
 from ._core.urls import mint_token, object_url
 from ._exceptions import InvalidInput, TransportError, map_transport_error
-from ._models import Metadata, Permission, Scope, Usecase
+from ._models import ExpirationPolicy, Metadata, Permission, Scope, Usecase
 from ._tracing import trace_header_source
 
-__all__ = ["BaseClient", "BaseSession"]
+__all__ = [
+    "BaseClient",
+    "BaseMultipartUpload",
+    "BaseSession",
+    "UploadArgs",
+    "part_body",
+    "read_exactly",
+]
 
 _log = logging.getLogger("objectstore_client")
 
@@ -124,8 +132,84 @@ class BaseSession:
         """A fresh token for this session's scope (needs a SecretKey, else ValueError)."""
         return mint_token(self._info, permissions, expiry_seconds, time.time())
 
+    def _upload_args(
+        self, source: object, args: UploadArgs, config: TransferConfig | None
+    ) -> tuple[BodySpec, Callable[[Any], RequestPlan], tuple[RequestPlan, bool], TransferConfig]:
+        """Validate an automatic upload completely before any I/O."""
+        if config is not None and not isinstance(config, TransferConfig):
+            raise InvalidInput(f"config must be a TransferConfig, got {type(config).__name__}")
+        initiate = plan_initiate(self._info, **args)
+        spec = classify_body(source, compress=False)
+        info = self._info
+        return spec, lambda src: plan_put(info, src, **args), initiate, config or TransferConfig()
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._info.usecase.name!r}, {str(self._info.scope)!r})"
+
+
+class UploadArgs(TypedDict):
+    """The metadata arguments shared by put, upload and initiate_multipart_upload."""
+
+    key: str | None
+    compression: str | None
+    content_type: str | None
+    metadata: Mapping[str, str] | None
+    expiration_policy: ExpirationPolicy | None
+    origin: str | None
+    filename: str | None
+
+
+class BaseMultipartUpload:
+    """What a multipart upload handle holds: its key and upload id (no I/O here)."""
+
+    def __init__(self, key: str, upload_id: str) -> None:
+        self._key = check_key(key)
+        self._upload_id = check_upload_id(upload_id)
+
+    @property
+    def key(self) -> str:
+        """The key the object will be stored under."""
+        return self._key
+
+    @property
+    def upload_id(self) -> str:
+        """The server's opaque id of this upload."""
+        return self._upload_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(key={self._key!r}, upload_id={self._upload_id!r})"
+
+
+def read_exactly(read: Callable[[int], Any], size: int) -> bytes:
+    """``size`` bytes from a blocking ``read`` (InvalidInput if the source ends early)."""
+    chunks: list[bytes] = []
+    left = size
+    while left:
+        chunk = read(left)
+        if not chunk:
+            break
+        if not isinstance(chunk, (bytes, bytearray)):
+            raise InvalidInput("contents must be opened in binary mode")
+        chunks.append(bytes(chunk))
+        left -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) != size:
+        raise InvalidInput(f"content_length is {size} but the source has only {len(data)} bytes")
+    return data
+
+
+def part_body(contents: object, content_length: int) -> bytes | None:
+    """The body of ``put_part`` for bytes contents (checked), None for a file to read."""
+    if isinstance(contents, (bytes, bytearray, memoryview)):
+        data = bytes(contents)
+        if len(data) != content_length:
+            raise InvalidInput(
+                f"content_length is {content_length} but contents has {len(data)} bytes"
+            )
+        return data
+    if not hasattr(contents, "read"):
+        raise InvalidInput(f"contents must be bytes or a binary file, got {type(contents)}")
+    return None
 
 
 def response_metadata(

@@ -26,6 +26,7 @@ key                 meaning
 from __future__ import annotations
 
 import ssl
+import warnings
 from collections.abc import Mapping
 from http.cookiejar import CookieJar
 from importlib import metadata as importlib_metadata
@@ -35,18 +36,25 @@ import attrs
 import httpx
 
 from ._constants import (
+    DEFAULT_BATCH_CONCURRENCY,
     DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_INDIVIDUAL_CONCURRENCY,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+    DEFAULT_MULTIPART_THRESHOLD_BYTES,
+    DEFAULT_PART_SIZE_BYTES,
     DEFAULT_POOL_TIMEOUT_S,
     DEFAULT_READ_TIMEOUT_S,
+    DEFAULT_UPLOAD_CONCURRENCY,
     DEFAULT_WRITE_TIMEOUT_S,
+    MIN_PART_SIZE_BYTES,
+    RECOMMENDED_MIN_PART_SIZE_BYTES,
     USER_AGENT_PREFIX,
 )
 from ._core.retry import RetryPolicy
 from ._exceptions import InvalidInput
 
-__all__ = ["ClientConfig", "NoCookies", "build_config"]
+__all__ = ["BatchConfig", "ClientConfig", "NoCookies", "TransferConfig", "build_config"]
 
 _HTTPX_KEYS = ("headers", "verify", "cert", "limits", "timeout", "proxy", "transport")
 _URLLIB3_KEYS = ("maxsize", "ca_certs", "cert_file", "key_file", "cert_reqs", "retries", "block")
@@ -80,6 +88,75 @@ class ClientConfig:
     retry: RetryPolicy
     httpx_kwargs: dict[str, Any] = attrs.field(eq=False)
     transport: Any = attrs.field(default=None, eq=False)
+
+
+def _positive_int(minimum: int) -> Any:
+    def check(_instance: Any, attribute: Any, value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise InvalidInput(f"{attribute.name} must be an int >= {minimum}, got {value!r}")
+
+    return check
+
+
+def _check_part_size(instance: Any, attribute: Any, value: Any) -> None:
+    _positive_int(MIN_PART_SIZE_BYTES)(instance, attribute, value)
+    if value < RECOMMENDED_MIN_PART_SIZE_BYTES:
+        warnings.warn(
+            f"part_size {value} is below 5 MiB: production Objectstore (GCS) rejects parts "
+            "this small except the last one; use it only against the local server",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
+@attrs.frozen
+class TransferConfig:
+    """Knobs of ``Session.upload`` (automatic single put or parallel multipart upload).
+
+    Memory bound: at most ``concurrency x part_size`` bytes of the source are held at once
+    (each part is compressed in a worker while its raw bytes are released, so a part never
+    needs more than about ``part_size`` bytes plus one 1 MiB read chunk). With the defaults:
+    4 x 16 MiB = 64 MiB.
+
+    :param multipart_threshold: sources of known size at least this large use a multipart
+        upload, smaller ones a single streamed put. Streams of unknown length use multipart
+        as soon as they are longer than one part.
+    :param part_size: bytes of the source per part, before compression (at least 1 KiB; below
+        5 MiB a warning is emitted because production rejects such parts).
+    :param concurrency: parts in flight at the same time (at least 1).
+    """
+
+    multipart_threshold: int = attrs.field(
+        default=DEFAULT_MULTIPART_THRESHOLD_BYTES, validator=_positive_int(0), kw_only=True
+    )
+    part_size: int = attrs.field(
+        default=DEFAULT_PART_SIZE_BYTES, validator=_check_part_size, kw_only=True
+    )
+    concurrency: int = attrs.field(
+        default=DEFAULT_UPLOAD_CONCURRENCY, validator=_positive_int(1), kw_only=True
+    )
+
+    @property
+    def max_memory(self) -> int:
+        """The memory bound in bytes: ``concurrency * part_size``."""
+        return self.concurrency * self.part_size
+
+
+@attrs.frozen
+class BatchConfig:
+    """Concurrency of batch operations (``get_many``, ``put_many``, ...).
+
+    :param batch_concurrency: batch requests in flight at the same time.
+    :param individual_concurrency: individual requests (inserts too large for a batch) in
+        flight at the same time.
+    """
+
+    batch_concurrency: int = attrs.field(
+        default=DEFAULT_BATCH_CONCURRENCY, validator=_positive_int(1), kw_only=True
+    )
+    individual_concurrency: int = attrs.field(
+        default=DEFAULT_INDIVIDUAL_CONCURRENCY, validator=_positive_int(1), kw_only=True
+    )
 
 
 def _base_url(value: object) -> httpx.URL:

@@ -59,3 +59,30 @@ HEADER_ORIGIN = "x-sn-origin"
 HEADER_FILENAME = "x-sn-filename"
 HEADER_SIZE = "x-sn-size"
 HEADER_META_PREFIX = "x-snme-"
+
+#: Automatic uploads (``Session.upload``): sources of at least this size use multipart.
+DEFAULT_MULTIPART_THRESHOLD_BYTES = 64 * 1024 * 1024
+#: Size of each part (before compression).
+DEFAULT_PART_SIZE_BYTES = 16 * 1024 * 1024
+#: Parts uploaded at the same time; memory is bounded by concurrency x part size.
+DEFAULT_UPLOAD_CONCURRENCY = 4
+#: Smallest part size accepted at all (the local server enforces none; handy for tests).
+MIN_PART_SIZE_BYTES = 1024
+#: Below this part size a warning is emitted: production (GCS) rejects smaller parts
+#: except the last one.
+RECOMMENDED_MIN_PART_SIZE_BYTES = 5 * 1024 * 1024
+#: Progress callbacks are called at most once per this many bytes (plus at the end).
+PROGRESS_AGGREGATION_BYTES = 256 * 1024
+
+#: Pre-signed URLs are valid for at most 7 days (server limit).
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+DEFAULT_PRESIGN_SECONDS = 3600
+
+#: Batch limits (the server's and Rust's): operations and estimated bytes per batch request,
+#: and the largest insert (after compression) sent inside a batch.
+BATCH_MAX_OPERATIONS = 1000
+BATCH_MAX_BYTES = 100 * 1024 * 1024
+BATCH_MAX_INSERT_BYTES = 1024 * 1024
+#: Batch requests and individual requests (large inserts) run with this much concurrency.
+DEFAULT_BATCH_CONCURRENCY = 3
+DEFAULT_INDIVIDUAL_CONCURRENCY = 5

@@ -4,6 +4,8 @@
 
     ObjectstoreError
     ├── RequestError            the server answered with an error status (.status, .response)
+    │   ├── MultipartCompleteError  complete answered 200 with an error body (.code, .message)
+    │   └── RangeNotSatisfiable     416: the range starts beyond the object (.size)
     ├── TransportError          no usable HTTP response (.method, .path)
     │   ├── ConnectError        the connection could not be established
     │   └── RequestTimeout      a connect, read, write or pool timeout expired
@@ -22,7 +24,9 @@ __all__ = [
     "ConnectError",
     "DecodeError",
     "InvalidInput",
+    "MultipartCompleteError",
     "ObjectstoreError",
+    "RangeNotSatisfiable",
     "RequestError",
     "RequestTimeout",
     "TransportError",
@@ -91,6 +95,53 @@ def _rebuild_request_error(
     message: str, status: int, response: str, method: str | None, path: str | None
 ) -> RequestError:
     return RequestError(message, status, response, method=method, path=path)
+
+
+class MultipartCompleteError(RequestError):
+    """Completing a multipart upload failed: the server answered 200 with an error body.
+
+    ``code`` is the server's error code (``InvalidPart``, ``internal error``, ...), ``message``
+    its description, ``status`` is 200 like upstream. The upload still exists and can be
+    completed again with corrected parts, or aborted.
+    """
+
+    def __init__(
+        self, code: str, message: str, *, method: str | None = None, path: str | None = None
+    ) -> None:
+        text = f"completing the multipart upload failed: {code}: {message}"
+        super().__init__(text, 200, message, method=method, path=path)
+        self.code = code
+        self.message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_complete_error, (self.code, self.message, self.method, self.path))
+
+
+def _rebuild_complete_error(
+    code: str, message: str, method: str | None, path: str | None
+) -> MultipartCompleteError:
+    return MultipartCompleteError(code, message, method=method, path=path)
+
+
+class RangeNotSatisfiable(RequestError):
+    """416: the requested range starts at or beyond the end of the object (or it is empty).
+
+    ``size`` is the object's stored size from ``Content-Range: bytes */<size>`` (None if the
+    server did not send it).
+    """
+
+    def __init__(self, message: str, size: int | None, *, method: str, path: str) -> None:
+        super().__init__(message, 416, "", method=method, path=path)
+        self.size = size
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_range_error, (self.message, self.size, self.method, self.path))
+
+
+def _rebuild_range_error(
+    message: str, size: int | None, method: str, path: str
+) -> RangeNotSatisfiable:
+    return RangeNotSatisfiable(message, size, method=method, path=path)
 
 
 class TransportError(ObjectstoreError):

@@ -25,10 +25,13 @@ from ._core.validate import check_compression, check_scope_pair, check_usecase_n
 from ._exceptions import InvalidInput
 
 __all__ = [
+    "CompletePart",
     "Compression",
     "ExpirationPolicy",
     "Metadata",
+    "PartInfo",
     "Permission",
+    "ProgressEvent",
     "Scope",
     "TimeToIdle",
     "TimeToLive",
@@ -214,3 +217,50 @@ class Metadata:
             custom=custom,
             size=int(size_text) if size_text and size_text.isdigit() else None,
         )
+
+
+def _check_part_number(_instance: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput(f"part_number must be an int >= 1, got {value!r}")
+
+
+@attrs.frozen
+class CompletePart:
+    """A part of a multipart upload, as ``complete`` needs it (returned by ``put_part``)."""
+
+    part_number: int = attrs.field(validator=_check_part_number)
+    etag: str
+
+
+@attrs.frozen
+class PartInfo:
+    """An uploaded part, as listed by ``list_parts`` (also accepted by ``complete``)."""
+
+    part_number: int = attrs.field(validator=_check_part_number)
+    etag: str
+    last_modified: datetime | None = attrs.field(kw_only=True)
+    size: int = attrs.field(kw_only=True)
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> PartInfo:
+        """One entry of the list-parts response."""
+        return cls(
+            int(item["part_number"]),
+            str(item["etag"]),
+            last_modified=_parse_time(item.get("last_modified")),
+            size=int(item["size"]),
+        )
+
+
+@attrs.frozen
+class ProgressEvent:
+    """Progress of an upload, passed to the ``progress`` callback.
+
+    ``delta`` is signed: it is negative when a failed part is sent again (its bytes rewind).
+    Byte counts are of the source (before compression); ``total`` is None for streams of
+    unknown length.
+    """
+
+    delta: int
+    transferred: int = attrs.field(kw_only=True)
+    total: int | None = attrs.field(kw_only=True)

@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 
-from ._base import BaseClient, BaseSession, response_metadata
+from . import _transfer_sync
+from ._base import (
+    BaseClient,
+    BaseMultipartUpload,
+    BaseSession,
+    UploadArgs,
+    part_body,
+    read_exactly,
+    response_metadata,
+)
+from ._config import TransferConfig
 from ._core import flows
+from ._core import multipart as mp
 from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._io_sync import GetResponse, Payload, request_body
-from ._models import Compression, ExpirationPolicy, Metadata, Usecase
+from ._models import (
+    CompletePart,
+    Compression,
+    ExpirationPolicy,
+    Metadata,
+    PartInfo,
+    ProgressEvent,
+    Usecase,
+)
 
-__all__ = ["Client", "Session"]
+__all__ = ["Client", "MultipartUpload", "Session"]
 
 T = TypeVar("T")
 
@@ -54,7 +73,7 @@ class Client(BaseClient):
     ) -> None:
         self.close()
 
-    def _drive(self, flow: flows.Flow[T]) -> T:
+    def _drive(self, flow: flows.Flow[T], progress: Callable[[int], None] | None = None) -> T:
         """Run a flow to completion, performing its effects with blocking I/O."""
         answer: Any = None
         error: BaseException | None = None
@@ -65,6 +84,10 @@ class Client(BaseClient):
                 return stop.value  # type: ignore[no-any-return]
             answer, error = None, None
             try:
+                if isinstance(effect, flows.Progress):
+                    if progress is not None:
+                        progress(effect.delta)
+                    continue
                 answer = self._perform(effect)
             except httpx.TransportError as exc:
                 error = self._transport_error(effect, exc)
@@ -151,3 +174,120 @@ class Session(BaseSession):
         """Delete an object."""
         plan = plan_delete(self._info, key)
         self._client._drive(flows.delete_flow(self._client._ctx, self._info, plan))
+
+    def initiate_multipart_upload(
+        self,
+        *,
+        key: str | None = None,
+        compression: Compression | None = None,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        expiration_policy: ExpirationPolicy | None = None,
+        origin: str | None = None,
+        filename: str | None = None,
+    ) -> MultipartUpload:
+        """Start a multipart upload (the server picks the key when ``key`` is None).
+
+        ``compression`` is only recorded: compress each part yourself (one zstd frame per
+        part), or use :meth:`upload`, which does it all.
+        """
+        plan, _ = mp.plan_initiate(
+            self._info, key=key, compression=compression, content_type=content_type,
+            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
+            filename=filename,
+        )  # fmt: skip
+        flow = mp.initiate_flow(self._client._ctx, self._info, plan)
+        return MultipartUpload(self, *self._client._drive(flow))
+
+    def resume_multipart_upload(self, key: str, upload_id: str) -> MultipartUpload:
+        """A handle on an existing upload; no network call."""
+        return MultipartUpload(self, key, upload_id)
+
+    def upload(
+        self,
+        source: Any,
+        key: str | None = None,
+        *,
+        compression: Compression | None = None,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        expiration_policy: ExpirationPolicy | None = None,
+        origin: str | None = None,
+        filename: str | None = None,
+        config: TransferConfig | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> str:
+        """Upload bytes, a path, a binary file or an iterable of bytes of any size.
+
+        Below ``config.multipart_threshold`` (and for streams that fit in one part) this is a
+        single streamed put; above it a parallel multipart upload: each part compressed as its
+        own zstd frame in a worker, at most ``config.concurrency`` parts in flight, failed parts
+        retried, the upload aborted on final failure. Memory holds at most
+        ``concurrency x part_size`` bytes of the source. ``progress`` receives ProgressEvents
+        (negative deltas when a part is sent again). Returns the key; reads back
+        byte-identical to a single put.
+        """
+        args = UploadArgs(
+            key=key, compression=compression, content_type=content_type, metadata=metadata,
+            expiration_policy=expiration_policy, origin=origin, filename=filename,
+        )  # fmt: skip
+        spec, put_plan, initiate, conf = self._upload_args(source, args, config)
+        return _transfer_sync.upload(
+            self._client, self._info, spec, put_plan, initiate, conf, progress
+        )
+
+
+class MultipartUpload(BaseMultipartUpload):
+    """A multipart upload in progress (upstream-compatible).
+
+    Upload parts with :meth:`put_part` (in any order, concurrently if you like), then
+    :meth:`complete` with the returned parts, or :meth:`abort`.
+    """
+
+    def __init__(self, session: Session, key: str, upload_id: str) -> None:
+        super().__init__(key, upload_id)
+        self._session = session
+
+    def _drive(self, flow: flows.Flow[T]) -> T:
+        return self._session._client._drive(flow)
+
+    def put_part(
+        self,
+        contents: bytes | IO[bytes],
+        *,
+        part_number: int,
+        content_length: int,
+        content_md5: bytes | None = None,
+    ) -> CompletePart:
+        """Upload part ``part_number`` (from 1) of exactly ``content_length`` bytes.
+
+        A file is read into memory first (``content_length`` bytes), so the part can be
+        retried. Re-uploading a part number replaces it.
+        """
+        mp.check_part(part_number, content_length)
+        body = part_body(contents, content_length)
+        if body is None:
+            body = read_exactly(contents.read, content_length)  # type: ignore[union-attr]
+        info = self._session._info
+        plan = mp.plan_part(info, self.key, self.upload_id, part_number, body, content_md5)
+        return self._drive(mp.put_part_flow(self._session._client._ctx, info, plan, part_number))
+
+    def list_parts(self) -> list[PartInfo]:
+        """Every part uploaded so far (all pages), ascending."""
+        info = self._session._info
+        ctx = self._session._client._ctx
+        return self._drive(mp.list_parts_flow(ctx, info, self.key, self.upload_id))
+
+    def abort(self) -> None:
+        """Discard the upload and its parts."""
+        plan = mp.plan_abort(self._session._info, self.key, self.upload_id)
+        self._drive(mp.abort_flow(self._session._client._ctx, self._session._info, plan))
+
+    def complete(self, parts: Sequence[CompletePart | PartInfo]) -> str:
+        """Assemble the object from ``parts`` (sorted for you); returns the key.
+
+        Raises MultipartCompleteError when the server refuses (the upload then remains).
+        """
+        info = self._session._info
+        plan = mp.plan_complete(info, self.key, self.upload_id, parts)
+        return self._drive(mp.complete_flow(self._session._client._ctx, info, plan))

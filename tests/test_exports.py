@@ -10,13 +10,18 @@ import objectstore_client
 
 PUBLIC = {
     "objectstore_client": [
-        "AsyncClient", "AsyncGetResponse", "AsyncPayload", "AsyncSession", "Client",
-        "Compression", "ConnectError", "DecodeError", "ExpirationPolicy", "GetResponse",
-        "InvalidInput",
-        "Metadata", "MetricsBackend", "NoOpMetricsBackend", "ObjectstoreError", "Payload",
-        "Permission", "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session",
-        "TimeToIdle", "TimeToLive", "TokenGenerator", "TokenProvider", "TransportError",
+        "AsyncClient", "AsyncGetResponse", "AsyncMultipartUpload", "AsyncPayload",
+        "AsyncSession", "Client", "CompletePart", "Compression", "ConnectError", "DecodeError",
+        "ExpirationPolicy", "GetResponse", "InvalidInput", "Metadata", "MetricsBackend",
+        "MultipartCompleteError", "MultipartUpload", "NoOpMetricsBackend", "ObjectstoreError",
+        "PartInfo", "Payload", "Permission", "ProgressEvent", "RangeNotSatisfiable",
+        "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session", "TimeToIdle",
+        "TimeToLive", "TokenGenerator", "TokenProvider", "TransferConfig", "TransportError",
         "Usecase", "guess_mime_type", "parse_accept_encoding",
+    ],
+    "objectstore_client.multipart": [
+        "AsyncMultipartUpload", "CompletePart", "MultipartCompleteError", "MultipartUpload",
+        "PartInfo",
     ],
     "objectstore_client.client": [
         "DEFAULT_CONNECT_TIMEOUT", "PARAM_AUTH", "Client", "GetResponse", "RequestError",
@@ -65,3 +70,16 @@ def test_sync_and_async_mirror_each_other() -> None:
         objectstore_client.AsyncClient
     ) - {"aclose"}
     assert public(objectstore_client.Session) == public(objectstore_client.AsyncSession)
+    assert public(objectstore_client.MultipartUpload) == public(
+        objectstore_client.AsyncMultipartUpload
+    )
+
+
+def test_multipart_complete_error_is_a_request_error_with_status_200() -> None:
+    import pickle
+
+    error = objectstore_client.MultipartCompleteError("InvalidPart", "etag mismatch")
+    assert isinstance(error, objectstore_client.RequestError)
+    assert (error.code, error.message, error.status) == ("InvalidPart", "etag mismatch", 200)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.code, copy.message, copy.status) == ("InvalidPart", "etag mismatch", 200)

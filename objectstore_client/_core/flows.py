@@ -2,7 +2,8 @@
 
 Effects: :class:`Send` (answer: an ``httpx.Response`` whose body is unread, or a
 TransportError thrown in), :class:`ReadBody` (answer: the body bytes), :class:`Close`,
-:class:`Sleep` and :class:`Emit` (metric records for the MetricsBackend). ``_sync._drive``
+:class:`Sleep`, :class:`Emit` (metric records for the MetricsBackend) and :class:`Progress`
+(signed byte deltas for an upload's progress callback). ``_sync._drive``
 and ``_async._drive`` are the only two drivers.
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "Emit",
     "Flow",
     "OpContext",
+    "Progress",
     "ReadBody",
     "Send",
     "Sleep",
@@ -74,7 +76,14 @@ class Emit:
     records: tuple[MetricRecord, ...]
 
 
-Effect = Send | ReadBody | Close | Sleep | Emit
+@attrs.frozen
+class Progress:
+    """Bytes of the source were sent (positive) or must be sent again (negative)."""
+
+    delta: int
+
+
+Effect = Send | ReadBody | Close | Sleep | Emit | Progress
 Flow = Generator[Effect, Any, T]
 
 
@@ -88,15 +97,26 @@ class OpContext:
 
 
 def send(
-    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ok: frozenset[int]
+    ctx: OpContext,
+    session: SessionInfo,
+    plan: RequestPlan,
+    ok: frozenset[int],
+    *,
+    progress: int = 0,
 ) -> Flow[httpx.Response | None]:
     """Send with retries. Returns the response for an ``ok`` status, None for a drained 404
-    (when 404 is not ``ok``), and raises RequestError for other statuses."""
+    (when 404 is not ``ok``), and raises RequestError for other statuses.
+
+    With ``progress``, that many source bytes are reported once a response arrives (the body
+    was sent) and taken back (a negative delta) when the attempt failed.
+    """
     attempt = 0
     while True:
         attempt += 1
         try:
             response: httpx.Response = yield Send(plan, session)
+            if progress:
+                yield Progress(progress)
         except TransportError as exc:
             decision = decide(
                 ctx.retry, plan.kind, attempt, maybe_sent=exc.maybe_sent, random=ctx.random
@@ -108,6 +128,8 @@ def send(
         status = response.status_code
         if status in ok:
             return response
+        if progress:
+            yield Progress(-progress)
         if status == 404 and plan.method in ("GET", "HEAD"):
             yield ReadBody(response)
             return None

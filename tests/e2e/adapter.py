@@ -69,6 +69,38 @@ class SessionAdapter:
         token: str = self.raw.mint_token(*args, **kwargs)
         return token
 
+    async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Any session method, awaited when the driver is async."""
+        return await _maybe(getattr(self.raw, name)(*args, **kwargs))
+
+    async def initiate(self, **kwargs: Any) -> UploadAdapter:
+        return UploadAdapter(await _maybe(self.raw.initiate_multipart_upload(**kwargs)))
+
+    def resume(self, key: str, upload_id: str) -> UploadAdapter:
+        return UploadAdapter(self.raw.resume_multipart_upload(key, upload_id))
+
+
+class UploadAdapter:
+    """A MultipartUpload or AsyncMultipartUpload with awaitable methods."""
+
+    def __init__(self, upload: Any) -> None:
+        self.raw = upload
+        self.key: str = upload.key
+        self.upload_id: str = upload.upload_id
+
+    async def put_part(self, contents: Any, **kwargs: Any) -> Any:
+        return await _maybe(self.raw.put_part(contents, **kwargs))
+
+    async def list_parts(self) -> Any:
+        return await _maybe(self.raw.list_parts())
+
+    async def abort(self) -> None:
+        await _maybe(self.raw.abort())
+
+    async def complete(self, parts: Any) -> str:
+        key: str = await _maybe(self.raw.complete(parts))
+        return key
+
 
 class ClientAdapter:
     """Wraps a Client or AsyncClient; ``kind`` is ``"sync"`` or ``"async"``."""
