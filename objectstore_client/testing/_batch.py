@@ -188,7 +188,8 @@ async def handle_batch(
                     count += 1
                 elif isinstance(event, PartData) and op is not None:
                     op.size += len(event.data)
-                    if op.kind == "insert" and op.size <= MAX_INSERT_BYTES:
+                    keep = op.index < MAX_OPERATIONS and op.kind == "insert"
+                    if keep and op.size <= MAX_INSERT_BYTES:
                         op.body.append(event.data)
                 elif isinstance(event, PartEnd) and op is not None:
                     finish(op)
