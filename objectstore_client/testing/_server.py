@@ -177,6 +177,13 @@ class LocalObjectstore:
             shutil.rmtree(self._tmp_dir, ignore_errors=True)
             self._tmp_dir = None
 
+    def reset(self) -> None:
+        """Delete every object and multipart upload (the server keeps running)."""
+        if self.app is None:
+            raise RuntimeError("the server has not been started")
+        self.app.storage.clear()
+        self.app.uploads.clear()
+
     def __enter__(self) -> LocalObjectstore:
         self.start()
         return self

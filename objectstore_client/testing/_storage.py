@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import threading
 import uuid
 from abc import ABC, abstractmethod
@@ -140,6 +141,10 @@ class Storage(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (nothing by default)."""
 
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every object."""
+
 
 # -- in memory ----------------------------------------------------------------------------
 
@@ -188,6 +193,10 @@ class MemoryStorage(Storage):
     def delete(self, oid: ObjectId) -> bool:
         with self.lock:
             return self.objects.pop(oid, None) is not None
+
+    def clear(self) -> None:
+        with self.lock:
+            self.objects.clear()
 
 
 # -- filesystem ---------------------------------------------------------------------------
@@ -283,6 +292,10 @@ class FilesystemStorage(Storage):
             json.dumps({"revision": obj.revision, "time_expires": metadata.time_expires})
         )
         os.replace(tmp, self.object_path(oid).with_suffix(".tti"))
+
+    def clear(self) -> None:
+        shutil.rmtree(self.root / "objects", ignore_errors=True)
+        (self.root / "objects").mkdir(parents=True, exist_ok=True)
 
     def delete(self, oid: ObjectId) -> bool:
         path = self.object_path(oid)

@@ -108,6 +108,11 @@ class Uploads:
         if self._own_tmp is not None:
             shutil.rmtree(self._own_tmp, ignore_errors=True)
 
+    def clear(self) -> None:
+        """Forget every upload."""
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+
     def _now_ns(self) -> int:
         return round(self.storage.clock() * 1e9)
 

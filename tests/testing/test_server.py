@@ -189,3 +189,17 @@ def test_package_and_plugin_import_without_uvicorn() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "objectstore-client[testing]" in result.stdout
+
+
+@pytest.mark.parametrize("storage", ["filesystem", "memory"])
+def test_reset_removes_everything(storage: str) -> None:
+    with LocalObjectstore(storage=storage) as server:  # type: ignore[arg-type]
+        httpx.put(server.url + PATH, content=b"x")
+        upload = httpx.put(server.url + "/v1/objects:multipart/u/_/mp").json()["upload_id"]
+        server.reset()
+        assert httpx.get(server.url + PATH).status_code == 404
+        parts = httpx.get(
+            server.url + "/v1/objects:multipart:parts/u/_/mp", params={"upload_id": upload}
+        )
+        assert parts.status_code == 500  # unknown upload, like the real filesystem backend
+        assert httpx.put(server.url + PATH, content=b"y").status_code == 200
