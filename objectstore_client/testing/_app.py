@@ -16,7 +16,7 @@ from ._clock import Clock, system_clock
 from ._errors import ApiError, EmptyError, TextError
 from ._http import TEXT, ClientDisconnected, Receive, Request, Scope, Send
 from ._routing import Route, match_route, parse_object_id
-from ._storage import Storage
+from ._storage import MemoryStorage, Storage
 from ._uploads import Uploads
 
 __all__ = ["BatchOrder", "ObjectstoreApp"]
@@ -29,7 +29,10 @@ BatchOrder = Literal["completion", "reverse", "shuffle"]
 class ObjectstoreApp:
     """An ASGI app that behaves like the Objectstore server.
 
-    :param storage: where objects live (see :mod:`._storage`).
+    Use it through :class:`LocalObjectstore`, or directly with ``httpx.ASGITransport`` in
+    async unit tests: ``httpx.AsyncClient(transport=ASGITransport(ObjectstoreApp()), ...)``.
+
+    :param storage: where objects live; ``None`` means in memory (see :mod:`._storage`).
     :param auth_keys: ``kid -> public key PEM`` (or ``(pem, permissions)``); auth is off
         when empty.
     :param strict_filesystem: answer DELETE of a missing key with 500, like the real
@@ -40,7 +43,7 @@ class ObjectstoreApp:
 
     def __init__(
         self,
-        storage: Storage,
+        storage: Storage | None = None,
         *,
         auth_keys: Mapping[str, KeySpec] | None = None,
         clock: Clock = system_clock,
@@ -48,8 +51,8 @@ class ObjectstoreApp:
         batch_order: BatchOrder = "completion",
         complete_padding: int = 3,
     ) -> None:
-        self.storage = storage
-        self.uploads = Uploads(storage)
+        self.storage = storage if storage is not None else MemoryStorage(clock)
+        self.uploads = Uploads(self.storage)
         self.auth = Authenticator(auth_keys, clock)
         self.clock = clock
         self.strict_filesystem = strict_filesystem
