@@ -11,6 +11,7 @@ import random
 from collections.abc import Mapping
 from typing import Literal
 
+from . import _batch, _multipart, _objects
 from ._auth import AuthContext, Authenticator, KeySpec
 from ._clock import Clock, system_clock
 from ._errors import ApiError, EmptyError, TextError
@@ -87,6 +88,10 @@ class ObjectstoreApp:
                 await req.error(exc)
         except ClientDisconnected:
             pass
+        except OSError as exc:  # storage I/O: a JSON service error, like the real server
+            log.exception("storage error in the local objectstore")
+            if not req.started:
+                await req.error(ApiError(500, f"service error: {exc}", [str(exc)]))
         except Exception:
             log.exception("unhandled error in the local objectstore")
             if not req.started:
@@ -118,8 +123,6 @@ class ObjectstoreApp:
             await req.respond(200, [TEXT], b"OK")
 
     async def _object_route(self, req: Request, route: Route, auth: AuthContext) -> None:
-        from . import _batch, _multipart, _objects
-
         if route.name == "collection":
             oid = parse_object_id(route, key="")
             await _objects.insert_object(self, req, auth, oid)
