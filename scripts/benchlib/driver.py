@@ -48,7 +48,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--scope", action="append", default=[], metavar="KEY=VALUE", help="default org=1 project=1"
     )
     parser.add_argument("--rounds", type=int, help="rounds per workload (default 5, quick 2)")
-    parser.add_argument("--quick", action="store_true", help="fewer ops, no 512 MiB (~2 min)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"fewer ops, no 512 MiB, only {spec.UPSTREAM} as upstream (~2 min)",
+    )
     parser.add_argument(
         "--workload", action="append", choices=sorted(spec.WORKLOADS_BY_NAME), help="only these"
     )
@@ -162,7 +166,10 @@ def plan(args: argparse.Namespace) -> list[spec.Workload]:
 
 def labels_for(workload: spec.Workload, args: argparse.Namespace, rnd: int) -> list[str]:
     """The workload's clients, rotated every round so no client always runs first."""
-    labels = [c for c in workload.clients if not (args.no_old and c == spec.UPSTREAM_OLD)]
+    skip = {spec.UPSTREAM_OLD} if args.no_old else set()
+    if args.quick:  # only the baseline comparison
+        skip |= {spec.UPSTREAM_OLD, spec.UPSTREAM_POOL}
+    labels = [c for c in workload.clients if c not in skip]
     k = rnd % len(labels)
     return labels[k:] + labels[:k]
 
@@ -175,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workloads = plan(args)
     pythons = {spec.OURS: Path(sys.executable), spec.RAW: Path(sys.executable)}
     for label, version in spec.UPSTREAM_VERSIONS.items():
-        if not (args.no_old and label == spec.UPSTREAM_OLD):
+        if label == spec.UPSTREAM or not (args.no_old or args.quick):
             pythons[label] = venvs.ensure_upstream(bench_dir, version)
     huge = HUGE if any(w.name == "part512" for w in workloads) else None
     print("preparing inputs in .bench/data (generated once)", flush=True)
