@@ -7,16 +7,18 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 import attrs
 import httpx
 
 from ._config import ClientConfig, NoCookies, TransferConfig, build_config
+from ._constants import DEFAULT_PRESIGN_SECONDS
 from ._core import flows
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.multipart import check_key, check_upload_id, plan_initiate
 from ._core.plan import BodySpec, RequestPlan, SessionInfo, classify_body, plan_put
+from ._core.presign import presigned_url
 from ._core.tokens import SecretKey, TokenCache
 from ._core.urls import mint_token, object_url
 from ._exceptions import InvalidInput, TransportError, map_transport_error
@@ -123,6 +125,20 @@ class BaseSession:
     def object_url(self, key: str, token_validity: timedelta | None = None) -> str:
         """The object's absolute URL; with ``token_validity``, a read-only token is embedded."""
         return object_url(self._base._base_url, self._info, key, token_validity, time.time())
+
+    def presigned_object_url(
+        self,
+        method: Literal["GET", "HEAD"],
+        key: str,
+        duration: timedelta = timedelta(seconds=DEFAULT_PRESIGN_SECONDS),
+    ) -> str:
+        """A pre-signed URL that lets any HTTP client GET (or HEAD) the object, without
+        credentials, for ``duration`` (at most 7 days). Needs a SecretKey with object.read.
+
+        A GET URL also works for HEAD and vice versa; the signature covers the path and query,
+        so any change to the URL is refused (401).
+        """
+        return presigned_url(self._base._base_url, self._info, method, key, duration, time.time())
 
     def mint_token(
         self,

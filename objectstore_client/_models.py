@@ -32,6 +32,7 @@ __all__ = [
     "PartInfo",
     "Permission",
     "ProgressEvent",
+    "RangeResult",
     "Scope",
     "TimeToIdle",
     "TimeToLive",
@@ -264,3 +265,16 @@ class ProgressEvent:
     delta: int
     transferred: int = attrs.field(kw_only=True)
     total: int | None = attrs.field(kw_only=True)
+
+
+@attrs.frozen
+class RangeResult:
+    """A byte range of an object: ``data`` holds stored bytes ``start..end`` (inclusive) of
+    ``size``. On a compressed object (``metadata.compression == "zstd"``) these are bytes of
+    the zstd stream, not of the original payload."""
+
+    metadata: Metadata
+    data: bytes = attrs.field(repr=False)
+    start: int = attrs.field(kw_only=True)
+    end: int = attrs.field(kw_only=True)
+    size: int = attrs.field(kw_only=True)

@@ -23,6 +23,7 @@ from ._config import TransferConfig
 from ._core import flows
 from ._core import multipart as mp
 from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
+from ._core.ranges import byte_range, plan_range, range_flow
 from ._io_sync import GetResponse, Payload, request_body
 from ._models import (
     CompletePart,
@@ -31,6 +32,7 @@ from ._models import (
     Metadata,
     PartInfo,
     ProgressEvent,
+    RangeResult,
     Usecase,
 )
 
@@ -104,6 +106,8 @@ class Client(BaseClient):
             return self._http.send(self._http.build_request(**kwargs), stream=True)
         if isinstance(effect, flows.ReadBody):
             try:
+                if effect.raw and not effect.response.is_stream_consumed:
+                    return b"".join(effect.response.iter_raw())
                 return effect.response.read()
             finally:
                 effect.response.close()
@@ -164,6 +168,26 @@ class Session(BaseSession):
             response.close()
             raise
         return GetResponse(metadata, Payload(response, decode))
+
+    def get_range(
+        self,
+        key: str,
+        start: int | None = None,
+        end: int | None = None,
+        *,
+        suffix: int | None = None,
+    ) -> RangeResult | None:
+        """Read stored bytes ``start..end`` (inclusive; ``end=None`` to the end) or the last
+        ``suffix`` bytes into memory; None when the object does not exist.
+
+        The result carries the object's total stored ``size``. Ranges address the stored
+        bytes: on a compressed object they are a slice of the zstd stream, returned as is
+        (``metadata.compression == "zstd"``). A start beyond the end raises
+        RangeNotSatisfiable.
+        """
+        wanted = byte_range(start, end, suffix)
+        plan = plan_range(self._info, key, wanted)
+        return self._client._drive(range_flow(self._client._ctx, self._info, plan, wanted))
 
     def head(self, key: str) -> Metadata | None:
         """An object's metadata; None when it does not exist."""

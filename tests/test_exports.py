@@ -15,13 +15,17 @@ PUBLIC = {
         "ExpirationPolicy", "GetResponse", "InvalidInput", "Metadata", "MetricsBackend",
         "MultipartCompleteError", "MultipartUpload", "NoOpMetricsBackend", "ObjectstoreError",
         "PartInfo", "Payload", "Permission", "ProgressEvent", "RangeNotSatisfiable",
-        "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session", "TimeToIdle",
-        "TimeToLive", "TokenGenerator", "TokenProvider", "TransferConfig", "TransportError",
-        "Usecase", "guess_mime_type", "parse_accept_encoding",
+        "RangeResult", "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session",
+        "TimeToIdle", "TimeToLive", "TokenGenerator", "TokenProvider", "TransferConfig",
+        "TransportError", "Usecase", "guess_mime_type", "parse_accept_encoding",
     ],
     "objectstore_client.multipart": [
         "AsyncMultipartUpload", "CompletePart", "MultipartCompleteError", "MultipartUpload",
         "PartInfo",
+    ],
+    "objectstore_client.presign": [
+        "MAX_PRESIGN_DURATION", "PARAM_DURATION", "PARAM_KID", "PARAM_SIG", "PARAM_TIMESTAMP",
+        "SUPPORTED_METHODS", "build_canonical_form",
     ],
     "objectstore_client.client": [
         "DEFAULT_CONNECT_TIMEOUT", "PARAM_AUTH", "Client", "GetResponse", "RequestError",

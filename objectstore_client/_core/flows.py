@@ -50,9 +50,13 @@ class Send:
 
 @attrs.frozen(eq=False)
 class ReadBody:
-    """Read the whole (small) body of a response and close it; answer the bytes."""
+    """Read the whole (small) body of a response and close it; answer the bytes.
+
+    ``raw`` keeps a ``Content-Encoding`` undecoded (stored bytes of a range read).
+    """
 
     response: httpx.Response
+    raw: bool = False
 
 
 @attrs.frozen(eq=False)
