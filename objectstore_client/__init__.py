@@ -1,7 +1,20 @@
 """Python SDK for Objectstore: sync and asyncio clients, streaming zstd, retries, EdDSA tokens."""
 
 from ._async import AsyncClient, AsyncMultipartUpload, AsyncSession
-from ._config import TransferConfig
+from ._batch import (
+    BatchDelete,
+    BatchGet,
+    BatchHead,
+    BatchOperation,
+    BatchPut,
+    BatchResult,
+    DeleteResult,
+    GetResult,
+    HeadResult,
+    OperationError,
+    PutResult,
+)
+from ._config import BatchConfig, TransferConfig
 from ._core.metrics import MetricsBackend, NoOpMetricsBackend
 from ._core.tokens import SecretKey, TokenGenerator, TokenProvider
 from ._exceptions import (
@@ -40,13 +53,23 @@ __all__ = [
     "AsyncMultipartUpload",
     "AsyncPayload",
     "AsyncSession",
+    "BatchConfig",
+    "BatchDelete",
+    "BatchGet",
+    "BatchHead",
+    "BatchOperation",
+    "BatchPut",
+    "BatchResult",
     "Client",
     "CompletePart",
     "Compression",
     "ConnectError",
     "DecodeError",
+    "DeleteResult",
     "ExpirationPolicy",
     "GetResponse",
+    "GetResult",
+    "HeadResult",
     "InvalidInput",
     "Metadata",
     "MetricsBackend",
@@ -54,10 +77,12 @@ __all__ = [
     "MultipartUpload",
     "NoOpMetricsBackend",
     "ObjectstoreError",
+    "OperationError",
     "PartInfo",
     "Payload",
     "Permission",
     "ProgressEvent",
+    "PutResult",
     "RangeNotSatisfiable",
     "RangeResult",
     "RequestError",

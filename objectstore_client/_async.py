@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import httpx
 
@@ -16,12 +16,27 @@ from ._base import (
     BaseSession,
     UploadArgs,
     part_body,
+    put_items,
     read_exactly,
     response_metadata,
 )
-from ._config import TransferConfig
+from ._batch import (
+    BatchDelete,
+    BatchGet,
+    BatchHead,
+    BatchOperation,
+    BatchPut,
+    BatchResult,
+    DeleteResult,
+    GetResult,
+    HeadResult,
+    OperationError,
+    PutResult,
+)
+from ._config import BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart as mp
+from ._core.batch import assemble
 from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow
 from ._io_async import AsyncGetResponse, AsyncPayload, async_request_body
@@ -256,6 +271,53 @@ class AsyncSession(BaseSession):
         return await _transfer_async.upload(
             self._client, self._info, spec, put_plan, initiate, conf, progress
         )
+
+    async def many(
+        self, operations: Sequence[BatchOperation], *, config: BatchConfig | None = None
+    ) -> list[BatchResult]:
+        """Run get/head/put/delete operations in few batch requests; results in request order.
+
+        Batches hold at most 1000 operations and ~100 MB and run ``config.batch_concurrency``
+        at a time; inserts over 1 MiB after compression go as individual puts. A missing
+        object is a result (``found`` False); other failures are OperationErrors in place.
+        """
+        prepared, batches, singles, conf = self._batch_jobs(operations, config)
+        done = await _transfer_async.run_bounded(self._client, batches, conf.batch_concurrency)
+        done += await _transfer_async.run_bounded(
+            self._client, singles, conf.individual_concurrency
+        )
+        return assemble(prepared, done)
+
+    async def get_many(
+        self, keys: Sequence[str], *, decompress: bool = True, config: BatchConfig | None = None
+    ) -> list[GetResult | OperationError]:
+        """Read many objects (into memory) with :meth:`many`; results in ``keys`` order."""
+        ops: list[BatchOperation] = [BatchGet(key, decompress=decompress) for key in keys]
+        return cast("list[GetResult | OperationError]", await self.many(ops, config=config))
+
+    async def head_many(
+        self, keys: Sequence[str], *, config: BatchConfig | None = None
+    ) -> list[HeadResult | OperationError]:
+        """Metadata of many objects with :meth:`many`; results in ``keys`` order."""
+        ops: list[BatchOperation] = [BatchHead(key) for key in keys]
+        return cast("list[HeadResult | OperationError]", await self.many(ops, config=config))
+
+    async def delete_many(
+        self, keys: Sequence[str], *, config: BatchConfig | None = None
+    ) -> list[DeleteResult | OperationError]:
+        """Delete many objects with :meth:`many`; results in ``keys`` order."""
+        ops: list[BatchOperation] = [BatchDelete(key) for key in keys]
+        return cast("list[DeleteResult | OperationError]", await self.many(ops, config=config))
+
+    async def put_many(
+        self,
+        items: Mapping[str, bytes] | Sequence[BatchPut],
+        *,
+        config: BatchConfig | None = None,
+    ) -> list[PutResult | OperationError]:
+        """Store many objects (``{key: bytes}`` or BatchPuts) with :meth:`many`, in order."""
+        ops = put_items(items)
+        return cast("list[PutResult | OperationError]", await self.many(ops, config=config))
 
 
 class AsyncMultipartUpload(BaseMultipartUpload):

@@ -12,9 +12,11 @@ from typing import Any, Literal, TypedDict
 import attrs
 import httpx
 
-from ._config import ClientConfig, NoCookies, TransferConfig, build_config
+from ._batch import BatchOperation, BatchPut
+from ._config import BatchConfig, ClientConfig, NoCookies, TransferConfig, build_config
 from ._constants import DEFAULT_PRESIGN_SECONDS
-from ._core import flows
+from ._core import batch, flows
+from ._core.batch import Indexed, Prepared
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.multipart import check_key, check_upload_id, plan_initiate
 from ._core.plan import BodySpec, RequestPlan, SessionInfo, classify_body, plan_put
@@ -31,6 +33,7 @@ __all__ = [
     "BaseSession",
     "UploadArgs",
     "part_body",
+    "put_items",
     "read_exactly",
 ]
 
@@ -159,8 +162,28 @@ class BaseSession:
         info = self._info
         return spec, lambda src: plan_put(info, src, **args), initiate, config or TransferConfig()
 
+    def _batch_jobs(
+        self, operations: Sequence[BatchOperation], config: BatchConfig | None
+    ) -> tuple[list[Prepared], list[flows.Flow[Indexed]], list[flows.Flow[Indexed]], BatchConfig]:
+        """Validate and split batch operations; the flows of batch and individual requests."""
+        if config is not None and not isinstance(config, BatchConfig):
+            raise InvalidInput(f"config must be a BatchConfig, got {type(config).__name__}")
+        prepared = batch.prepare(self._info, operations)
+        groups, singles = batch.split(prepared)
+        ctx, info = self._base._ctx, self._info
+        batches = [batch.batch_flow(ctx, info, batch.plan_batch(info, g), g) for g in groups]
+        individual = [batch.individual_flow(ctx, info, op) for op in singles]
+        return prepared, batches, individual, config or BatchConfig()
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._info.usecase.name!r}, {str(self._info.scope)!r})"
+
+
+def put_items(items: Mapping[str, bytes] | Sequence[BatchPut]) -> list[BatchOperation]:
+    """``put_many``'s items: ``{key: bytes}`` or BatchPut operations."""
+    if isinstance(items, Mapping):
+        return [BatchPut(value, key) for key, value in items.items()]
+    return list(items)
 
 
 class UploadArgs(TypedDict):

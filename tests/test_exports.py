@@ -11,13 +11,16 @@ import objectstore_client
 PUBLIC = {
     "objectstore_client": [
         "AsyncClient", "AsyncGetResponse", "AsyncMultipartUpload", "AsyncPayload",
-        "AsyncSession", "Client", "CompletePart", "Compression", "ConnectError", "DecodeError",
-        "ExpirationPolicy", "GetResponse", "InvalidInput", "Metadata", "MetricsBackend",
-        "MultipartCompleteError", "MultipartUpload", "NoOpMetricsBackend", "ObjectstoreError",
-        "PartInfo", "Payload", "Permission", "ProgressEvent", "RangeNotSatisfiable",
-        "RangeResult", "RequestError", "RequestTimeout", "Scope", "SecretKey", "Session",
-        "TimeToIdle", "TimeToLive", "TokenGenerator", "TokenProvider", "TransferConfig",
-        "TransportError", "Usecase", "guess_mime_type", "parse_accept_encoding",
+        "AsyncSession", "BatchConfig", "BatchDelete", "BatchGet", "BatchHead", "BatchOperation",
+        "BatchPut", "BatchResult", "Client", "CompletePart", "Compression", "ConnectError",
+        "DecodeError", "DeleteResult", "ExpirationPolicy", "GetResponse", "GetResult",
+        "HeadResult", "InvalidInput", "Metadata", "MetricsBackend", "MultipartCompleteError",
+        "MultipartUpload", "NoOpMetricsBackend", "ObjectstoreError", "OperationError",
+        "PartInfo", "Payload", "Permission", "ProgressEvent", "PutResult",
+        "RangeNotSatisfiable", "RangeResult", "RequestError", "RequestTimeout", "Scope",
+        "SecretKey", "Session", "TimeToIdle", "TimeToLive", "TokenGenerator", "TokenProvider",
+        "TransferConfig", "TransportError", "Usecase", "guess_mime_type",
+        "parse_accept_encoding",
     ],
     "objectstore_client.multipart": [
         "AsyncMultipartUpload", "CompletePart", "MultipartCompleteError", "MultipartUpload",

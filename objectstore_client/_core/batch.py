@@ -1,0 +1,307 @@
+"""Batch operations (reference §13), sans-I/O: preparing operations, splitting them into
+batch requests (<= 1000 operations, <= 100 MB) and individual puts (inserts over 1 MiB after
+compression), the multipart/form-data wire format both ways, and index correlation.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from collections.abc import Sequence
+from urllib.parse import quote, unquote
+
+import attrs
+from objectstore_generated.api.batch import batch
+from objectstore_generated.types import File
+
+from .._batch import (
+    BatchDelete,
+    BatchGet,
+    BatchHead,
+    BatchOperation,
+    BatchPut,
+    BatchResult,
+    DeleteResult,
+    GetResult,
+    HeadResult,
+    OperationError,
+    OperationKind,
+    PutResult,
+)
+from .._constants import (
+    AUTH_HEADER,
+    BATCH_MAX_BYTES,
+    BATCH_MAX_INSERT_BYTES,
+    BATCH_MAX_OPERATIONS,
+    DECODE_PIECE_BYTES,
+)
+from .._exceptions import InvalidInput, ObjectstoreError, RequestError
+from .._models import Metadata
+from .codec import ZstdDecoder, compress_once
+from .flows import Flow, OpContext, ReadBody, _measured, put_flow, send
+from .plan import BodySpec, RequestPlan, SessionInfo, _plan, plan_put
+from .retry import RequestKind
+
+__all__ = [
+    "Indexed",
+    "Prepared",
+    "assemble",
+    "batch_flow",
+    "individual_flow",
+    "parse_form_data",
+    "plan_batch",
+    "prepare",
+    "split",
+]
+
+#: Results of one request, keyed by the operations' positions in the call.
+Indexed = list[tuple[int, BatchResult]]
+_KIND = "x-sn-batch-operation-kind"
+_KEY = "x-sn-batch-operation-key"
+_INDEX = "x-sn-batch-operation-index"
+_STATUS = "x-sn-batch-operation-status"
+#: Framing and header bytes per operation, for the batch size estimate.
+_PART_OVERHEAD = 512
+
+
+@attrs.frozen(eq=False)
+class Prepared:
+    """One validated operation: its position in the call, wire headers and (compressed) body."""
+
+    index: int
+    kind: OperationKind
+    key: str | None
+    headers: dict[str, str]
+    body: bytes = b""
+    decompress: bool = False
+    compressed: bool = False
+    put: BatchPut | None = None
+
+    @property
+    def size(self) -> int:
+        """Estimated bytes of this operation in a batch request."""
+        return len(self.body) + _PART_OVERHEAD
+
+
+def _insert(session: SessionInfo, index: int, op: BatchPut) -> Prepared:
+    plan = plan_put(
+        session, b"", key=op.key, compression=op.compression, content_type=op.content_type,
+        metadata=op.metadata, expiration_policy=op.expiration_policy, origin=op.origin,
+        filename=op.filename,
+    )  # fmt: skip
+    assert plan.body is not None
+    compressed = plan.body.compress
+    data = bytes(op.contents)
+    body = compress_once(data) if compressed else data
+    headers = {k: v for k, v in plan.kwargs["headers"].items() if k.lower() != AUTH_HEADER}
+    headers[_KIND] = "insert"
+    if op.key:
+        headers[_KEY] = quote(op.key, safe="")
+    return Prepared(index, "insert", op.key or None, headers, body, compressed=compressed, put=op)
+
+
+def prepare(session: SessionInfo, operations: Sequence[BatchOperation]) -> list[Prepared]:
+    """Validate every operation (and compress inserts) before any request."""
+    if isinstance(operations, (str, bytes)) or not isinstance(operations, Sequence):
+        raise InvalidInput("operations must be a sequence of BatchGet/BatchHead/BatchPut/...")
+    prepared: list[Prepared] = []
+    for index, op in enumerate(operations):
+        if isinstance(op, BatchPut):
+            prepared.append(_insert(session, index, op))
+            continue
+        kind: OperationKind
+        if isinstance(op, BatchGet):
+            kind = "get"
+        elif isinstance(op, BatchHead):
+            kind = "head"
+        elif isinstance(op, BatchDelete):
+            kind = "delete"
+        else:
+            raise InvalidInput(f"operation {index} is not a batch operation: {op!r}")
+        headers = {_KIND: kind, _KEY: quote(op.key, safe="")}
+        decompress = isinstance(op, BatchGet) and op.decompress
+        prepared.append(Prepared(index, kind, op.key, headers, decompress=decompress))
+    return prepared
+
+
+def split(
+    prepared: Sequence[Prepared],
+    max_operations: int = BATCH_MAX_OPERATIONS,
+    max_bytes: int = BATCH_MAX_BYTES,
+) -> tuple[list[list[Prepared]], list[Prepared]]:
+    """Batches of at most ``max_operations`` and ``max_bytes``, plus the inserts too large for
+    a batch (sent as individual puts)."""
+    batches: list[list[Prepared]] = []
+    individual: list[Prepared] = []
+    current: list[Prepared] = []
+    size = 0
+    for op in prepared:
+        if op.kind == "insert" and len(op.body) > BATCH_MAX_INSERT_BYTES:
+            individual.append(op)
+            continue
+        if current and (len(current) >= max_operations or size + op.size > max_bytes):
+            batches.append(current)
+            current, size = [], 0
+        current.append(op)
+        size += op.size
+    if current:
+        batches.append(current)
+    return batches, individual
+
+
+def _encode(ops: Sequence[Prepared], boundary: str) -> tuple[bytes, ...]:
+    chunks: list[bytes] = []
+    for op in ops:
+        head = f"--{boundary}\r\ncontent-disposition: form-data; name=part\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in op.headers.items())
+        chunks.append(head.encode("latin-1") + b"\r\n")
+        if op.body:
+            chunks.append(op.body)
+        chunks.append(b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode("ascii"))
+    return tuple(chunks)
+
+
+def plan_batch(session: SessionInfo, ops: Sequence[Prepared]) -> RequestPlan:
+    """One batch request; its body is a tuple of chunks, streamed and replayable."""
+    boundary = f"os-batch-{secrets.token_hex(16)}"
+    kwargs = batch.build_request_kwargs(
+        session.usecase.name, session.scope_path, body=File(payload=io.BytesIO())
+    )
+    kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+    # replaying is safe unless an insert without a key is in it (the server would add twice)
+    idempotent = all(op.kind != "insert" or op.key for op in ops)
+    body = BodySpec(_encode(ops, boundary), "iter", compress=False)
+    return _plan("POST", kwargs, RequestKind(idempotent=idempotent, replayable=True), body)
+
+
+_BOUNDARY = re.compile(r'boundary=(?:"([^"]+)"|([^;\s]+))', re.IGNORECASE)
+
+
+def parse_form_data(content_type: str, body: bytes) -> list[tuple[dict[str, str], bytes]]:
+    """Parts of a multipart/form-data body: (lower-cased headers, body) in order."""
+    match = _BOUNDARY.search(content_type)
+    if match is None:
+        raise ValueError(f"no boundary in {content_type!r}")
+    delimiter = b"--" + (match.group(1) or match.group(2)).encode("latin-1")
+    if not body.startswith(delimiter):
+        raise ValueError("body does not start with the boundary")
+    parts: list[tuple[dict[str, str], bytes]] = []
+    pos = len(delimiter)
+    while not body.startswith(b"--", pos):  # "--" after a delimiter ends the body
+        if not body.startswith(b"\r\n", pos):
+            raise ValueError("malformed delimiter line")
+        pos += 2
+        end = pos if body.startswith(b"\r\n", pos) else body.index(b"\r\n\r\n", pos) + 2
+        headers: dict[str, str] = {}
+        for line in body[pos:end].decode("latin-1").split("\r\n"):
+            if line:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+        start = end + 2
+        stop = body.index(b"\r\n" + delimiter, start)
+        parts.append((headers, body[start:stop]))
+        pos = stop + 2 + len(delimiter)
+    return parts
+
+
+def _decode(data: bytes) -> bytes:
+    decoder = ZstdDecoder(io.BytesIO(data))
+    out = io.BytesIO()
+    while piece := decoder.read(DECODE_PIECE_BYTES):
+        out.write(piece)
+    return out.getvalue()
+
+
+def _result(op: Prepared, status: int, headers: dict[str, str], body: bytes) -> BatchResult:
+    key = op.key or ""
+    if op.kind in ("get", "head") and status == 404:
+        return GetResult(key, None, None) if op.kind == "get" else HeadResult(key, None)
+    if op.kind == "get" and status == 200:
+        metadata = Metadata.from_headers(headers)
+        if not (op.decompress and metadata.compression == "zstd"):
+            return GetResult(key, metadata, body)
+        try:
+            return GetResult(key, attrs.evolve(metadata, compression=None), _decode(body))
+        except ObjectstoreError as exc:
+            return OperationError(op.index, op.kind, op.key, status, str(exc))
+    if op.kind == "head" and status in (200, 204):
+        return HeadResult(key, Metadata.from_headers(headers))
+    if op.kind == "insert" and status in (200, 201):
+        return PutResult(unquote(headers.get(_KEY, "")) or key)
+    if op.kind == "delete" and status in (200, 204):
+        return DeleteResult(key)
+    message = body.decode("utf-8", errors="replace").strip() or f"status {status}"
+    return OperationError(op.index, op.kind, op.key, status, message)
+
+
+def _failed(ops: Sequence[Prepared], exc: ObjectstoreError) -> Indexed:
+    status = exc.status if isinstance(exc, RequestError) else None
+    return [(op.index, OperationError(op.index, op.kind, op.key, status, str(exc))) for op in ops]
+
+
+def _batch(
+    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[Prepared]
+) -> Flow[Indexed]:
+    try:
+        response = yield from send(ctx, session, plan, frozenset({200}))
+        assert response is not None
+        body: bytes = yield ReadBody(response, raw=True)
+        try:
+            parts = parse_form_data(response.headers.get("content-type", ""), body)
+        except ValueError as exc:
+            raise RequestError.from_response(
+                plan.method, plan.path, 200, f"malformed batch response: {exc}".encode()
+            ) from None
+    except ObjectstoreError as exc:  # the whole batch failed: every operation reports it
+        return _failed(ops, exc)
+    results: Indexed = []
+    for headers, part_body in parts:
+        try:
+            op = ops[int(headers[_INDEX])]
+            status = int(headers[_STATUS].split()[0])
+        except (KeyError, ValueError, IndexError):
+            continue  # unusable part: its operation is reported missing by assemble
+        results.append((op.index, _result(op, status, headers, part_body)))
+    return results
+
+
+def batch_flow(
+    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[Prepared]
+) -> Flow[Indexed]:
+    """One batch request; results keyed by the operations' positions in the call."""
+    return (yield from _measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict))
+
+
+def individual_flow(ctx: OpContext, session: SessionInfo, op: Prepared) -> Flow[Indexed]:
+    """An insert too large for a batch, as a put of its already compressed body."""
+    assert op.put is not None
+    put = op.put
+    plan = plan_put(
+        session, op.body, key=put.key, compression="none", content_type=put.content_type,
+        metadata=put.metadata, expiration_policy=put.expiration_policy, origin=put.origin,
+        filename=put.filename,
+    )  # fmt: skip
+    if op.compressed:
+        plan.kwargs["headers"]["Content-Encoding"] = "zstd"
+    try:
+        key = yield from put_flow(ctx, session, plan)
+    except ObjectstoreError as exc:
+        return _failed([op], exc)
+    return [(op.index, PutResult(key))]
+
+
+def assemble(
+    prepared: Sequence[Prepared], indexed: Sequence[Indexed | ObjectstoreError]
+) -> list[BatchResult]:
+    """Results in request order; an operation the server never answered is an error."""
+    by_index: dict[int, BatchResult] = {}
+    for group in indexed:
+        if not isinstance(group, ObjectstoreError):
+            by_index.update(group)
+    return [
+        by_index.get(op.index)
+        or OperationError(op.index, op.kind, op.key, None, "no result in the batch response")
+        for op in prepared
+    ]
