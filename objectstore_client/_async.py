@@ -35,7 +35,7 @@ from ._batch import (
 )
 from ._config import BatchConfig, TransferConfig
 from ._core import flows
-from ._core import multipart as mp
+from ._core import multipart_wire as mp
 from ._core.batch import assemble
 from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow

@@ -18,11 +18,12 @@ from ._constants import DEFAULT_PRESIGN_SECONDS
 from ._core import batch, flows
 from ._core.batch import Indexed, Prepared
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
-from ._core.multipart import check_key, check_upload_id, plan_initiate
+from ._core.multipart_wire import check_upload_id, plan_initiate
 from ._core.plan import BodySpec, RequestPlan, SessionInfo, classify_body, plan_put
 from ._core.presign import presigned_url
 from ._core.tokens import SecretKey, TokenCache
 from ._core.urls import mint_token, object_url
+from ._core.validate import check_key
 from ._exceptions import InvalidInput, TransportError, map_transport_error
 from ._models import ExpirationPolicy, Metadata, Permission, Scope, Usecase
 from ._tracing import trace_header_source

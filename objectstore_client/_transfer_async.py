@@ -12,20 +12,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._config import TransferConfig
 from ._constants import PROGRESS_AGGREGATION_BYTES
 from ._core import flows
+from ._core import multipart_wire as wire
 from ._core.multipart import (
     PartSplitter,
     PendingPart,
     ProgressAggregator,
     UploadJob,
-    abort_flow,
     choose_strategy,
-    complete_flow,
     encode_part,
-    initiate_flow,
-    plan_abort,
-    plan_complete,
-    plan_part,
-    put_part_flow,
 )
 from ._core.plan import BodySpec, RequestPlan, SessionInfo
 from ._exceptions import InvalidInput, ObjectstoreError
@@ -98,8 +92,8 @@ async def upload(
             if not job.failed:
                 assert job.key is not None and job.upload_id is not None
                 body = await asyncio.to_thread(encode_part, part, job.compress)
-                plan = plan_part(info, job.key, job.upload_id, part.number, body)
-                flow = put_part_flow(ctx, info, plan, part.number, part.size)
+                plan = wire.plan_part(info, job.key, job.upload_id, part.number, body)
+                flow = wire.put_part_flow(ctx, info, plan, part.number, part.size)
                 job.part_done(await client._drive(flow, report))
         except Exception as exc:
             job.fail(exc)
@@ -108,7 +102,7 @@ async def upload(
 
     async def submit(part: PendingPart) -> None:
         if job.upload_id is None:
-            job.started(*await client._drive(initiate_flow(ctx, info, init_plan)))
+            job.started(*await client._drive(wire.initiate_flow(ctx, info, init_plan)))
         tasks.add(asyncio.create_task(work(part)))
 
     splitter = PartSplitter(config.part_size)
@@ -131,8 +125,8 @@ async def upload(
             raise job.failure
         assert job.key is not None and job.upload_id is not None
         parts = job.completion_parts(splitter.parts_emitted)
-        plan = plan_complete(info, job.key, job.upload_id, parts)
-        key = await client._drive(complete_flow(ctx, info, plan))
+        plan = wire.plan_complete(info, job.key, job.upload_id, parts)
+        key = await client._drive(wire.complete_flow(ctx, info, plan))
         job.completed = True
     except BaseException:
         for task in tasks:
@@ -148,8 +142,8 @@ async def upload(
 async def _abort(client: AsyncClient, info: SessionInfo, job: UploadJob) -> None:
     assert job.key is not None and job.upload_id is not None
     try:
-        plan = plan_abort(info, job.key, job.upload_id)
-        await client._drive(abort_flow(client._ctx, info, plan))
+        plan = wire.plan_abort(info, job.key, job.upload_id)
+        await client._drive(wire.abort_flow(client._ctx, info, plan))
     except ObjectstoreError:
         _log.warning("could not abort multipart upload %s of %r", job.upload_id, job.key)
 

@@ -14,9 +14,9 @@ from objectstore_generated.api.objects import get_object
 from .._exceptions import InvalidInput, RangeNotSatisfiable, RequestError
 from .._models import Metadata, RangeResult
 from .flows import Flow, OpContext, ReadBody, _measured, send
-from .multipart import check_key
 from .plan import RequestPlan, SessionInfo, _plan
 from .retry import RequestKind
+from .validate import check_key
 
 __all__ = ["ByteRange", "byte_range", "plan_range", "range_flow"]
 

@@ -12,10 +12,10 @@ from objectstore_client._core.multipart import (
     PartSplitter,
     ProgressAggregator,
     UploadJob,
-    check_upload_id,
     choose_strategy,
     encode_part,
 )
+from objectstore_client._core.multipart_wire import check_upload_id
 
 
 def _config(**kwargs: int) -> TransferConfig:
