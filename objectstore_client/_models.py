@@ -239,8 +239,9 @@ class PartInfo:
 
     part_number: int = attrs.field(validator=_check_part_number)
     etag: str
-    last_modified: datetime | None = attrs.field(kw_only=True)
-    size: int = attrs.field(kw_only=True)
+    # positional like upstream's dataclass: PartInfo(part_number, etag, last_modified, size)
+    last_modified: datetime | None
+    size: int
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> PartInfo:
@@ -248,8 +249,8 @@ class PartInfo:
         return cls(
             int(item["part_number"]),
             str(item["etag"]),
-            last_modified=_parse_time(item.get("last_modified")),
-            size=int(item["size"]),
+            _parse_time(item.get("last_modified")),
+            int(item["size"]),
         )
 
 
