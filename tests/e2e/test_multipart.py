@@ -7,7 +7,7 @@ import io
 import os
 import uuid
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -23,6 +23,7 @@ from objectstore_client import (
     RequestError,
     TransferConfig,
 )
+from objectstore_client.testing import LocalObjectstore
 from tests.e2e.adapter import ClientAdapter, SessionAdapter
 from tests.e2e.faults import Faults, flaky_transport, part_number
 
@@ -230,14 +231,20 @@ async def test_a_failed_part_succeeds_on_retry(kind: str, objectstore_url: str) 
         await client.close()
 
 
-async def test_permanent_failure_aborts_the_upload(kind: str, objectstore_url: str) -> None:
+async def test_permanent_failure_aborts_the_upload(
+    kind: str, objectstore_server_factory: Callable[..., LocalObjectstore]
+) -> None:
+    server = objectstore_server_factory(storage="memory")
+    assert server.app is not None
+    uploads_root = server.app.uploads.root
+
     def rule(request: httpx.Request, count: int) -> httpx.Response | None:
         if part_number(request) == 3:
             return httpx.Response(500, json={"detail": "internal error: disk on fire"})
         return None
 
     faults = Faults(rule)
-    client = _flaky_client(kind, objectstore_url, faults)
+    client = _flaky_client(kind, server.url, faults)
     try:
         session = client.session("attachments", org=uuid.uuid4().hex[:12])
         with pytest.raises(RequestError) as info:
@@ -246,11 +253,33 @@ async def test_permanent_failure_aborts_the_upload(kind: str, objectstore_url: s
         aborts = [url for method, url in faults.log if method == "DELETE"]
         assert len(aborts) == 1
         upload_id = httpx.URL(aborts[0]).params["upload_id"]
+        assert list(uploads_root.iterdir()) == []  # no upload left behind on the server
         with pytest.raises(RequestError) as gone:
             await session.resume("doomed", upload_id).list_parts()
         assert gone.value.status == 500  # the upload no longer exists
         assert await session.head("doomed") is None
         assert not any("complete" in url for _, url in faults.log)
+    finally:
+        await client.close()
+
+
+async def test_a_failing_source_aborts_the_upload(
+    kind: str, objectstore_server_factory: Callable[..., LocalObjectstore]
+) -> None:
+    server = objectstore_server_factory(storage="memory")
+    assert server.app is not None
+
+    def broken() -> Iterator[bytes]:
+        yield from _chunks(payload(12_000))
+        raise OSError("the pipe broke")
+
+    client = ClientAdapter(kind, server.url)
+    try:
+        session = client.session("attachments", org="1")
+        with pytest.raises(OSError, match="pipe broke"):
+            await session.call("upload", broken(), "half", config=small_config())
+        assert list(server.app.uploads.root.iterdir()) == []
+        assert await session.head("half") is None
     finally:
         await client.close()
 
