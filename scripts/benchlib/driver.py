@@ -106,6 +106,17 @@ class Runner:
         return out
 
     def run(self, workload: str, label: str, rnd: int) -> dict[str, Any]:
+        """One worker run; a failed run is retried once (the first failure is kept as a note)."""
+        record = self._run(workload, label, rnd)
+        if record.get("status") == "error":
+            first = record.get("detail", "")
+            record = self._run(workload, label, rnd)
+            record["retried_after"] = first
+        self.records.append(record)
+        _progress(record)
+        return record
+
+    def _run(self, workload: str, label: str, rnd: int) -> dict[str, Any]:
         client = spec.CLIENTS[label]
         ops = OPS.get(workload, (1000, 1000))[1 if self.args.quick else 0]
         cmd = [
@@ -137,8 +148,6 @@ class Runner:
             record["detail"] = (proc.stderr.strip().splitlines() or ["no output"])[-1][:300]
         if record.get("status") == "error" and proc.stderr:
             print(proc.stderr[-2000:], file=sys.stderr)
-        self.records.append(record)
-        _progress(record)
         return record
 
 

@@ -116,10 +116,11 @@ def rss_table(rss_rows: Sequence[RssRow]) -> list[str]:
 
 def verdict_table(verdicts: Sequence[Verdict]) -> list[str]:
     """Targets of the issue, met or missed in this run."""
-    lines = [_line(["target", "goal", "measured", "result"]), _line(["---"] * 4)]
+    lines = [_line(["target", "goal", "measured", "result", "limit (same run)"])]
+    lines.append(_line(["---"] * 5))
     for v in verdicts:
         result = "n/a" if v.met is None else ("met" if v.met else "**MISSED**")
-        lines.append(_line([v.name, v.goal, v.measured, result]))
+        lines.append(_line([v.name, v.goal, v.measured, result, v.note]))
     return lines
 
 

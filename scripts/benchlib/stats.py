@@ -54,6 +54,7 @@ class Verdict:
     goal: str
     measured: str
     met: bool | None
+    note: str = ""
 
 
 class Index:
@@ -141,6 +142,36 @@ def _rss_row(index: Index, workload: spec.Workload) -> RssRow:
     return row
 
 
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.replace("|", "/").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ceiling_value(by_key: Mapping[tuple[str, str], Row], workload: str, metric: str) -> float:
+    row = by_key.get((workload, metric))
+    return row.medians.get(spec.RAW, 0.0) if row is not None else 0.0
+
+
+def _limit_note(by_key: Mapping[tuple[str, str], Row], row: Row, target: spec.Target) -> str:
+    """What the target needs against what this machine can do (same run)."""
+    upstream = row.medians.get(spec.BASELINE)
+    if upstream is None:
+        return ""
+    need = f"needs {target.min_ratio * upstream:,.0f} {row.unit}"
+    if row.workload in ("small_seq", "small_threads16"):
+        raw = _ceiling_value(by_key, "ceil_http", row.metric)
+        if raw:
+            return f"{need}; raw urllib3, 1 connection: {raw:,.0f}"
+    if row.workload == "up_text":
+        one = _ceiling_value(by_key, "ceil_zstd", "compress_text_1t")
+        every = _ceiling_value(by_key, "ceil_zstd", "compress_text_mt")
+        if one and every:
+            return f"{need}; zstd all cores / 1 core = {every / one:.2f}"
+    if row.ceiling is not None:
+        return f"{need}; {row.ceiling[1]} ceiling {row.ceiling[2]:,.0f}"
+    return need
+
+
 def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
     """Check every target of :mod:`spec` against this run's rows."""
     by_key = {(r.workload, r.metric): r for r in rows}
@@ -150,11 +181,13 @@ def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
         goal = f"ours/{spec.BASELINE} >= {target.min_ratio:.1f}"
         row = by_key.get((target.workload, target.metric))
         ratio = row.ratios.get(spec.BASELINE) if row is not None else None
-        if ratio is None:
+        if row is None or ratio is None:
             reason = row.missing.get(spec.OURS, "n/a") if row is not None else "n/a"
-            verdicts.append(Verdict(name, goal, reason, None))
+            verdicts.append(Verdict(name, goal, _short(reason), None))
         else:
-            verdicts.append(Verdict(name, goal, f"{ratio:.2f}", ratio >= target.min_ratio))
+            met = ratio >= target.min_ratio
+            note = _limit_note(by_key, row, target)
+            verdicts.append(Verdict(name, goal, f"{ratio:.2f}", met, note))
     rss_by_workload = {r.workload: r for r in rss_rows}
     for workload in spec.RSS_TARGETS:
         name = f"{workload} peak RSS"

@@ -66,21 +66,24 @@ def test_summarize_pairs_rounds_and_compares_async_with_threads() -> None:
 
 def test_not_available_api_and_verdicts() -> None:
     records = [
-        {**rec("many", spec.OURS, 0), "status": "n/a", "detail": "no batch API"},
+        {**rec("many", spec.OURS, 0), "status": "n/a", "detail": "no batch | API " + "x" * 99},
         rec("many", spec.UPSTREAM, 0, write=20.0, read=20.0, total=20.0),
         rec("up_text", spec.OURS, 0, upload=300.0),
         rec("up_text", spec.UPSTREAM, 0, upload=250.0),
         {**rec("dl_text", spec.OURS, 0, download=900.0)},
         {**rec("dl_text", spec.UPSTREAM, 0, download=800.0)},
+        rec("ceil_zstd", spec.RAW, 0, compress_text_1t=200.0, compress_text_mt=300.0),
     ]
     records[2].update(rss_baseline_mib=40.0, rss_peak_mib=60.0)
     records[4].update(rss_baseline_mib=40.0, rss_peak_mib=140.0)
     rows, rss = stats.summarize(records)
     verdicts = {v.name: v for v in stats.evaluate(rows, rss)}
     assert verdicts["many total"].met is None
-    assert "no batch API" in verdicts["many total"].measured
+    measured = verdicts["many total"].measured
+    assert measured.startswith("n/a: no batch / API x") and len(measured) == 70  # table-safe
     assert verdicts["up_text upload"].met is False  # 1.2 < 1.5
     assert verdicts["up_text upload"].measured == "1.20"
+    assert verdicts["up_text upload"].note == ("needs 375 MB/s; zstd all cores / 1 core = 1.50")
     assert verdicts["dl_text download"].met is True
     assert verdicts["up_text peak RSS"].met is True  # +20 MiB
     assert verdicts["dl_text peak RSS"].met is False  # +100 MiB
