@@ -66,9 +66,11 @@ class Index:
         self.problems: dict[tuple[str, str], str] = {}
         self.rss: dict[tuple[str, str], list[tuple[float, float]]] = {}
         self.workloads: set[str] = set()
+        self.seen: set[tuple[str, str]] = set()
         for rec in records:
             where = (rec["workload"], rec["client"])
             self.workloads.add(rec["workload"])
+            self.seen.add(where)
             if rec.get("status") != "ok":
                 self.problems[where] = f"{rec.get('status')}: {rec.get('detail', '')}".strip()
                 continue
@@ -97,6 +99,8 @@ def summarize(records: Iterable[Record]) -> tuple[list[Row], list[RssRow]]:
 def _row(index: Index, workload: spec.Workload, metric: str) -> Row:
     row = Row(workload.name, metric, workload.unit)
     for label in workload.clients:
+        if (workload.name, label) not in index.seen:
+            continue  # not run (e.g. --quick, --no-old)
         values = index.values.get((workload.name, label, metric), {})
         value = median(list(values.values()))
         if value is None:
