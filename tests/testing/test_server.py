@@ -129,6 +129,7 @@ def test_cli_rejects_malformed_auth_key() -> None:
         [sys.executable, "-m", "objectstore_client.testing", "--auth-key", "nokey"],
         capture_output=True,
         text=True,
+        timeout=60,
     )
     assert result.returncode == 2
 
@@ -186,7 +187,9 @@ def test_package_and_plugin_import_without_uvicorn() -> None:
         "except RuntimeError as exc:\n"
         "    print(exc)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "objectstore-client[testing]" in result.stdout
 
