@@ -116,7 +116,9 @@ class TransferConfig:
     Memory bound: at most ``concurrency x part_size`` bytes of the source are held at once
     (each part is compressed in a worker while its raw bytes are released, so a part never
     needs more than about ``part_size`` bytes plus one 1 MiB read chunk). With the defaults:
-    4 x 16 MiB = 64 MiB.
+    4 x 16 MiB = 64 MiB. Native memory comes on top (zstd contexts, the compressed copy of each
+    part in flight, the worker threads' malloc arenas): ``scripts/upload-memory`` measured a
+    process RSS growth of about ``2 x concurrency x part_size`` (62 MiB for 4 x 8 MiB).
 
     :param multipart_threshold: sources of known size at least this large use a multipart
         upload, smaller ones a single streamed put. Streams of unknown length use multipart
