@@ -60,6 +60,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--storage", default="memory", choices=["memory", "filesystem"])
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run our client's workloads under cProfile (stats next to the results; "
+        "timings of such a run are inflated: use it to find hot spots, not for ratios)",
+    )
     return parser.parse_args(argv)
 
 
@@ -88,6 +94,7 @@ class Runner:
         self.url = ""
         self.files: dict[str, Path] = {}
         self.records: list[dict[str, Any]] = []
+        self.profile_dir: Path | None = None
 
     def common(self) -> list[str]:
         a = self.args
@@ -137,6 +144,9 @@ class Runner:
         ]
         if client.pool_size is not None:
             cmd += ["--pool-size", str(client.pool_size)]
+        if self.profile_dir is not None and label == spec.OURS:
+            self.profile_dir.mkdir(parents=True, exist_ok=True)
+            cmd += ["--profile", str(self.profile_dir / f"{workload}-r{rnd}.prof")]
         proc = subprocess.run(
             cmd, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=900
         )
@@ -183,6 +193,23 @@ def labels_for(workload: spec.Workload, args: argparse.Namespace, rnd: int) -> l
     return labels[k:] + labels[:k]
 
 
+def _sdk_commit() -> str:
+    """The checked-out commit of this repository (``+dirty`` with uncommitted SDK changes)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "objectstore_client"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}+dirty" if dirty else head or "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     rounds = args.rounds or (2 if args.quick else 5)
@@ -199,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         runner = Runner(args, pythons, Path(tmp))
         runner.files = {name: path for name, path in files.items()}
+        if args.profile:
+            runner.profile_dir = args.out / (started.replace(":", "") + "-profiles")
         if args.url:
             runner.url = args.url
             t0 = time.perf_counter()
@@ -221,6 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python": platform.python_version(),
         "server": args.url or f"local ({args.storage} storage, separate process)",
         "clients": ", ".join(f"{k} = {v}" for k, v in sorted(versions.items())),
+        "sdk commit": _sdk_commit(),
         "rounds": rounds,
         "duration": f"{elapsed:.0f} s",
     }
@@ -238,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stem.with_suffix(".json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
     print("\n" + text)
     print(f"wrote {stem}.md and {stem}.json")
+    if runner.profile_dir is not None:
+        print(f"profiles in {runner.profile_dir} (python -m pstats FILE)")
     errors = [r for r in runner.records if r.get("status") == "error"]
     if errors:
         return 2

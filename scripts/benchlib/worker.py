@@ -38,7 +38,21 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--pool-size", type=int)
     parser.add_argument("--file", action="append", default=[], metavar="NAME=PATH")
     parser.add_argument("--prefix", default="bench")
+    parser.add_argument("--profile", help="write cProfile stats of the workload to this file")
     return parser.parse_args(argv)
+
+
+def _call(args: argparse.Namespace, ctx: Ctx) -> Result:
+    """The workload, under cProfile when ``--profile`` is given (main thread only)."""
+    if not args.profile:
+        return ALL[args.workload](ctx)
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(ALL[args.workload], ctx)
+    finally:
+        profiler.dump_stats(args.profile)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -62,7 +76,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     try:
         record["version"] = clients.version()
-        result: Result = ALL[args.workload](ctx)
+        result = _call(args, ctx)
     except clients.NotAvailable as exc:
         return {**record, "status": "n/a", "detail": str(exc)}
     except Exception as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import pstats
 import socket
 import subprocess
 import sys
@@ -151,6 +152,12 @@ def test_worker_records_for_our_client(bench_env: tuple[list[str], Path]) -> Non
         assert all(v > 0 for v in small["metrics"].values())
         assert set(small["cpu_per_unit"]) == set(spec.SMALL_OPS)
         assert "rss_peak_mib" not in small
+
+        profile = tmp / "small.prof"
+        profiled = run_worker(url, "small_seq", files, tmp, "--profile", str(profile))
+        assert profiled["status"] == "ok", profiled
+        stats_ = pstats.Stats(str(profile))
+        assert any(name == "small_seq" for _, _, name in stats_.stats)  # type: ignore[attr-defined]
 
         assert run_worker(url, "setup", files, tmp)["status"] == "ok"
         for workload, metric in (("up_text", "upload"), ("dl_text", "download")):
