@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -206,3 +207,12 @@ def test_reset_removes_everything(storage: str) -> None:
         )
         assert parts.status_code == 500  # unknown upload, like the real filesystem backend
         assert httpx.put(server.url + PATH, content=b"y").status_code == 200
+
+
+def test_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
+    # asyncio only sets TCP_NODELAY on accepted connections of a socket created with
+    # IPPROTO_TCP; without it each response with a body stalls ~40 ms on a delayed ACK
+    with LocalObjectstore(storage="memory") as server:
+        sock = server._sock
+        assert sock is not None
+        assert sock.proto == socket.IPPROTO_TCP
