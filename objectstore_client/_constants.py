@@ -83,6 +83,8 @@ DEFAULT_PRESIGN_SECONDS = 3600
 BATCH_MAX_OPERATIONS = 1000
 BATCH_MAX_BYTES = 100 * 1024 * 1024
 BATCH_MAX_INSERT_BYTES = 1024 * 1024
+#: A batch body is sent in chunks of about this size: few send() calls, bounded copies.
+BATCH_BODY_CHUNK_BYTES = 1024 * 1024
 #: Batch requests and individual requests (large inserts) run with this much concurrency.
 DEFAULT_BATCH_CONCURRENCY = 3
 DEFAULT_INDIVIDUAL_CONCURRENCY = 5

@@ -31,6 +31,7 @@ from .._batch import (
 )
 from .._constants import (
     AUTH_HEADER,
+    BATCH_BODY_CHUNK_BYTES,
     BATCH_MAX_BYTES,
     BATCH_MAX_INSERT_BYTES,
     BATCH_MAX_OPERATIONS,
@@ -151,15 +152,25 @@ def split(
 
 
 def _encode(ops: Sequence[Prepared], boundary: str) -> tuple[bytes, ...]:
+    """The form-data body in chunks of about BATCH_BODY_CHUNK_BYTES.
+
+    Thousands of tiny pieces would cost a ``send()`` each; one joined buffer would copy a whole
+    100 MB batch. Coalescing bounds both.
+    """
     chunks: list[bytes] = []
+    pending: list[bytes] = []
+    size = 0
     for op in ops:
         head = f"--{boundary}\r\ncontent-disposition: form-data; name=part\r\n"
         head += "".join(f"{name}: {value}\r\n" for name, value in op.headers.items())
-        chunks.append(head.encode("latin-1") + b"\r\n")
-        if op.body:
-            chunks.append(op.body)
-        chunks.append(b"\r\n")
-    chunks.append(f"--{boundary}--\r\n".encode("ascii"))
+        pieces = (head.encode("latin-1"), b"\r\n", op.body or b"", b"\r\n")
+        pending.extend(pieces)
+        size += sum(len(piece) for piece in pieces)
+        if size >= BATCH_BODY_CHUNK_BYTES:
+            chunks.append(b"".join(pending))
+            pending, size = [], 0
+    pending.append(f"--{boundary}--\r\n".encode("ascii"))
+    chunks.append(b"".join(pending))
     return tuple(chunks)
 
 

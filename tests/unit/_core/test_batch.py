@@ -6,7 +6,11 @@ import httpx
 import pytest
 
 from objectstore_client import BatchGet, BatchPut, GetResult, OperationError, PutResult
-from objectstore_client._core.batch import Prepared, parse_form_data, split
+from objectstore_client._constants import BATCH_BODY_CHUNK_BYTES
+from objectstore_client._core.batch import Prepared, parse_form_data, plan_batch, split
+from objectstore_client._core.plan import SessionInfo
+from objectstore_client._core.tokens import TokenCache
+from objectstore_client._models import Scope, Usecase
 from tests.unit.conftest import MockFactory
 
 
@@ -38,6 +42,25 @@ def test_split_limits() -> None:
     batches, individual = split(sized, max_bytes=1_000_000)
     assert [[o.index for o in b] for b in batches] == [[0], [1]]
     assert [o.index for o in individual] == [2]
+
+
+def test_batch_body_is_coalesced_into_bounded_chunks() -> None:
+    def op(index: int, size: int) -> Prepared:
+        headers = {"x-os-op": "insert", "x-os-key": f"k{index}"}
+        return Prepared(index, "insert", f"k{index}", headers, bytes([index % 256]) * size)
+
+    info = SessionInfo(Usecase("u"), Scope(org=1), None, TokenCache(lambda: 0.0))
+    small = [op(i, 1024) for i in range(1000)]
+    large = [op(i, 600_000) for i in range(5)]
+    for ops in (small, large, small[:1]):
+        plan = plan_batch(info, ops)
+        chunks = plan.body.source  # type: ignore[union-attr]
+        # few chunks, none much larger than the target (one part at most on top)
+        assert all(len(c) < BATCH_BODY_CHUNK_BYTES + 700_000 for c in chunks)
+        assert len(chunks) <= sum(o.size for o in ops) // BATCH_BODY_CHUNK_BYTES + 1
+        content_type = plan.build_kwargs(info)["headers"]["Content-Type"]
+        parts = parse_form_data(content_type, b"".join(chunks))
+        assert [(h["x-os-key"], body) for h, body in parts] == [(o.key, o.body) for o in ops]
 
 
 async def test_results_are_correlated_by_index(mock_client: MockFactory) -> None:
