@@ -18,6 +18,30 @@ def test_encoder_round_trip(threads: int) -> None:
     assert zstandard.ZstdDecompressor().decompress(compressed) == payload
 
 
+@pytest.mark.parametrize(
+    ("payload", "threads"),
+    [
+        (os.urandom(3 << 20), 0),  # incompressible: stays single-threaded
+        (b"log line with some text %d\n" * 200_000, -1),  # compressible: all cores
+        (os.urandom(1000), 0),  # shorter than the probe: decided at flush
+        (b"", 0),
+    ],
+)
+def test_encoder_probes_the_ratio_before_using_threads(payload: bytes, threads: int) -> None:
+    encoder = ZstdEncoder(threads=-1, size=len(payload))
+    assert encoder.threads is None
+    out = [encoder.feed(payload[i : i + 300_000]) for i in range(0, len(payload), 300_000)]
+    out.append(encoder.flush())
+    assert encoder.threads == threads
+    assert zstandard.ZstdDecompressor().decompress(b"".join(out)) == payload
+    params = zstandard.get_frame_parameters(b"".join(out))
+    assert params.content_size == len(payload)
+
+
+def test_single_threaded_encoder_does_not_probe() -> None:
+    assert ZstdEncoder(size=10).threads == 0
+
+
 class Source:
     """Hands out compressed bytes in fixed steps, like network chunks."""
 
