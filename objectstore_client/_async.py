@@ -33,7 +33,7 @@ from ._batch import (
     OperationError,
     PutResult,
 )
-from ._config import BatchConfig, TransferConfig
+from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
@@ -59,11 +59,13 @@ T = TypeVar("T")
 class AsyncClient(BaseClient):
     """The asyncio twin of :class:`Client`: same arguments, same method names.
 
-    One pool per client, sized for concurrent tasks. Use it as ``async with`` or await
-    :meth:`close`; create and use it in one event loop.
+    One pool per client (8 connections unless ``connection_kwargs["limits"]`` or ``maxsize``
+    says otherwise: httpcore's async pool slows down with every connection it holds). Use it
+    as ``async with`` or await :meth:`close`; create and use it in one event loop.
     """
 
     _transport_type = httpx.AsyncBaseTransport
+    _default_limits = ASYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
         self._http = httpx.AsyncClient(**http_kwargs)

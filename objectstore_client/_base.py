@@ -13,7 +13,14 @@ import attrs
 import httpx
 
 from ._batch import BatchOperation, BatchPut
-from ._config import BatchConfig, ClientConfig, NoCookies, TransferConfig, build_config
+from ._config import (
+    SYNC_DEFAULT_LIMITS,
+    BatchConfig,
+    ClientConfig,
+    NoCookies,
+    TransferConfig,
+    build_config,
+)
 from ._constants import DEFAULT_PRESIGN_SECONDS
 from ._core import batch, flows
 from ._core.batch import Indexed, Prepared
@@ -45,6 +52,7 @@ class BaseClient:
     """Converts the upstream-compatible arguments once and holds the per-client state."""
 
     _transport_type: type[Any] = httpx.BaseTransport
+    _default_limits: httpx.Limits = SYNC_DEFAULT_LIMITS
 
     def __init__(
         self,
@@ -57,7 +65,11 @@ class BaseClient:
         token: SecretKey | str | None = None,
     ) -> None:
         config = build_config(
-            base_url, retries=retries, timeout_ms=timeout_ms, connection_kwargs=connection_kwargs
+            base_url,
+            retries=retries,
+            timeout_ms=timeout_ms,
+            connection_kwargs=connection_kwargs,
+            default_limits=self._default_limits,
         )
         if config.transport is not None and not isinstance(config.transport, self._transport_type):
             raise InvalidInput(

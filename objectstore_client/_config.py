@@ -8,7 +8,8 @@ key                 meaning
 ``headers``         extra default headers for every request (merged over ``User-Agent``)
 ``verify``          TLS verification: ``True``/``False``, a CA bundle path or an SSLContext
 ``cert``            client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``
-``limits``          an ``httpx.Limits`` (pool size; default 32 connections, 16 kept alive)
+``limits``          an ``httpx.Limits`` (pool size; default 32 connections, 16 kept alive;
+                    AsyncClient: 8, see ``ASYNC_MAX_CONNECTIONS``)
 ``timeout``         an ``httpx.Timeout`` or seconds, replacing every timeout of the client
 ``proxy``           a proxy URL or ``httpx.Proxy`` (environment proxies are not used)
 ``transport``       an httpx transport (sync for Client, async for AsyncClient); replaces
@@ -36,6 +37,7 @@ import attrs
 import httpx
 
 from ._constants import (
+    ASYNC_MAX_CONNECTIONS,
     DEFAULT_BATCH_CONCURRENCY,
     DEFAULT_CONNECT_TIMEOUT_S,
     DEFAULT_INDIVIDUAL_CONCURRENCY,
@@ -54,7 +56,23 @@ from ._constants import (
 from ._core.retry import RetryPolicy
 from ._exceptions import InvalidInput
 
-__all__ = ["BatchConfig", "ClientConfig", "NoCookies", "TransferConfig", "build_config"]
+__all__ = [
+    "ASYNC_DEFAULT_LIMITS",
+    "SYNC_DEFAULT_LIMITS",
+    "BatchConfig",
+    "ClientConfig",
+    "NoCookies",
+    "TransferConfig",
+    "build_config",
+]
+
+SYNC_DEFAULT_LIMITS = httpx.Limits(
+    max_connections=DEFAULT_MAX_CONNECTIONS,
+    max_keepalive_connections=DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+)
+ASYNC_DEFAULT_LIMITS = httpx.Limits(
+    max_connections=ASYNC_MAX_CONNECTIONS, max_keepalive_connections=ASYNC_MAX_CONNECTIONS
+)
 
 _HTTPX_KEYS = ("headers", "verify", "cert", "limits", "timeout", "proxy", "transport")
 _URLLIB3_KEYS = ("maxsize", "ca_certs", "cert_file", "key_file", "cert_reqs", "retries", "block")
@@ -202,8 +220,13 @@ def build_config(
     retries: int | None,
     timeout_ms: float | None,
     connection_kwargs: Mapping[str, Any] | None,
+    default_limits: httpx.Limits | None = None,
 ) -> ClientConfig:
-    """Convert the upstream-compatible constructor arguments, once."""
+    """Convert the upstream-compatible constructor arguments, once.
+
+    ``default_limits`` is the pool size unless ``limits`` or ``maxsize`` is given (sync
+    clients: SYNC_DEFAULT_LIMITS; async clients pass ASYNC_DEFAULT_LIMITS).
+    """
     url = _base_url(base_url)
     options = dict(connection_kwargs or {})
     unknown = sorted(set(options) - set(_HTTPX_KEYS) - set(_URLLIB3_KEYS))
@@ -223,13 +246,7 @@ def build_config(
         "base_url": url,
         "headers": headers,
         "timeout": options.pop("timeout", None) if "timeout" in options else _timeout(timeout_ms),
-        "limits": options.pop(
-            "limits",
-            httpx.Limits(
-                max_connections=DEFAULT_MAX_CONNECTIONS,
-                max_keepalive_connections=DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
-            ),
-        ),
+        "limits": options.pop("limits", default_limits or SYNC_DEFAULT_LIMITS),
         "trust_env": False,
         "follow_redirects": False,
     }

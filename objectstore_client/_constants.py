@@ -23,6 +23,12 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 #: One pool per client, sized for concurrent use (upstream's urllib3 pool had maxsize=1).
 DEFAULT_MAX_CONNECTIONS = 32
 DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 16
+#: AsyncClient's pool (all kept alive) unless ``connection_kwargs["limits"]`` says otherwise.
+#: httpcore 1.0.9's async pool scans every connection for every request (``is_idle`` /
+#: ``has_expired`` polls each socket), so its cost grows with the pool: 16 tasks over 16
+#: connections did 155 puts/s, over <= 8 connections 447. Extra tasks wait for a connection.
+#: 8 covers the default concurrencies (upload 4, batches 3 + individual 5).
+ASYNC_MAX_CONNECTIONS = 8
 
 #: Upload chunk size read from files and sliced from large bytes.
 UPLOAD_CHUNK_BYTES = 1024 * 1024

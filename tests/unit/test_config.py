@@ -71,3 +71,20 @@ def test_transport_kind_is_checked() -> None:
         Client("http://h", connection_kwargs={"transport": httpx.AsyncHTTPTransport()})
     with pytest.raises(InvalidInput, match="token"):
         Client("http://h", token=42)  # type: ignore[arg-type]
+
+
+async def test_async_client_pool_is_small_unless_limits_are_given() -> None:
+    # httpcore's async pool costs O(connections) per request, so AsyncClient defaults to 8
+    def pool_size(client: Client | AsyncClient) -> int:
+        return client._http._transport._pool._max_connections  # type: ignore[union-attr,no-any-return]
+
+    async with AsyncClient("http://h:1") as small:
+        assert pool_size(small) == 8
+    async with AsyncClient(
+        "http://h:1", connection_kwargs={"limits": httpx.Limits(max_connections=20)}
+    ) as given:
+        assert pool_size(given) == 20
+    async with AsyncClient("http://h:1", connection_kwargs={"maxsize": 12}) as legacy:
+        assert pool_size(legacy) == 12
+    with Client("http://h:1") as sync:
+        assert pool_size(sync) == 32
