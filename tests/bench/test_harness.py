@@ -115,10 +115,13 @@ def test_inputs_are_deterministic_and_shaped(tmp_path: Path) -> None:
     assert data.ensure(tmp_path, 100_000, None)["text"].stat().st_mtime_ns == mtime  # reused
 
 
-def test_server_shim_creates_tcp_sockets() -> None:
-    sock = server._TcpSocketModule.socket(socket.AF_INET, socket.SOCK_STREAM)
-    with sock:
-        assert sock.proto == socket.IPPROTO_TCP
+def test_server_runs_the_sdk_cli(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    with server.Server(Path(sys.executable), tmp_path, env, "memory") as url:
+        host, port = url.removeprefix("http://").split("/")[0].rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 ")
 
 
 @pytest.fixture(scope="module")
