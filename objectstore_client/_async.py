@@ -50,6 +50,7 @@ from ._models import (
     RangeResult,
     Usecase,
 )
+from ._pool import CORE_ERRORS, Wire, to_httpx_error
 
 __all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]
 
@@ -68,7 +69,8 @@ class AsyncClient(BaseClient):
     _default_limits = ASYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
-        self._http = httpx.AsyncClient(**http_kwargs)
+        self._wire = Wire(http_kwargs, is_async=True) if Wire.usable(http_kwargs) else None
+        self._http = None if self._wire else httpx.AsyncClient(**http_kwargs)
         self._sleep = asyncio.sleep
 
     def session(self, usecase: Usecase, **scopes: str | int | bool) -> AsyncSession:
@@ -77,7 +79,10 @@ class AsyncClient(BaseClient):
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        await self._http.aclose()
+        if self._wire is not None:
+            await self._wire.pool.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
     async def aclose(self) -> None:
         """Same as :meth:`close`."""
@@ -122,7 +127,15 @@ class AsyncClient(BaseClient):
             if effect.plan.body is not None:
                 kwargs["content"], extra = await async_request_body(effect.plan.body)
                 kwargs["headers"].update(extra)
-            return await self._http.send(self._http.build_request(**kwargs), stream=True)
+            if self._http is not None:
+                return await self._http.send(self._http.build_request(**kwargs), stream=True)
+            wire = cast("Wire", self._wire)
+            request = wire.request(kwargs, kwargs.get("content"))
+            try:
+                answer = await wire.pool.handle_async_request(request)
+            except CORE_ERRORS as exc:
+                raise to_httpx_error(exc) from exc
+            return wire.response(answer, effect.plan.method, effect.plan.path)
         if isinstance(effect, flows.ReadBody):
             try:
                 if effect.raw and not effect.response.is_stream_consumed:

@@ -29,6 +29,9 @@ DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 16
 #: connections did 155 puts/s, over <= 8 connections 447. Extra tasks wait for a connection.
 #: 8 covers the default concurrencies (upload 4, batches 3 + individual 5).
 ASYNC_MAX_CONNECTIONS = 8
+#: The SDK's own pool reads sockets up to this much per call (httpcore: 64 KiB); measured on
+#: 100 MiB downloads: random 785 -> 1,425 MB/s, text 921 -> 999 MB/s.
+SOCKET_READ_BYTES = 1024 * 1024
 
 #: Upload chunk size read from files and sliced from large bytes.
 UPLOAD_CHUNK_BYTES = 1024 * 1024

@@ -21,6 +21,7 @@ from ._core.reader import ChunkBuffer
 from ._exceptions import InvalidInput, map_transport_error
 from ._io_sync import _check_chunk, _remaining
 from ._models import Metadata
+from ._pool import origin
 
 __all__ = ["AsyncGetResponse", "AsyncPayload", "async_request_body"]
 
@@ -172,8 +173,7 @@ class AsyncPayload:
             piece = await self._next_piece()
         except httpx.TransportError as exc:
             await self.aclose()
-            request = self._response.request
-            raise map_transport_error(exc, request.method, request.url.path) from exc
+            raise map_transport_error(exc, *origin(self._response)) from exc
         except BaseException:
             await self.aclose()
             raise

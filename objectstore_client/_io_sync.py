@@ -15,6 +15,7 @@ from ._core.plan import BodySpec
 from ._core.reader import ChunkBuffer
 from ._exceptions import InvalidInput, map_transport_error
 from ._models import Metadata
+from ._pool import origin
 
 __all__ = ["GetResponse", "Payload", "request_body"]
 
@@ -119,8 +120,7 @@ class _RawSource:
             try:
                 self._pending = next(self._chunks, b"")
             except httpx.TransportError as exc:
-                request = self._response.request
-                raise map_transport_error(exc, request.method, request.url.path) from exc
+                raise map_transport_error(exc, *origin(self._response)) from exc
         if size < 0 or size >= len(self._pending):
             data, self._pending = self._pending, b""
         else:

@@ -50,6 +50,7 @@ from ._models import (
     RangeResult,
     Usecase,
 )
+from ._pool import CORE_ERRORS, Wire, to_httpx_error
 
 __all__ = ["Client", "MultipartUpload", "Session"]
 
@@ -68,7 +69,8 @@ class Client(BaseClient):
     _transport_type = httpx.BaseTransport
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
-        self._http = httpx.Client(**http_kwargs)
+        self._wire = Wire(http_kwargs, is_async=False) if Wire.usable(http_kwargs) else None
+        self._http = None if self._wire else httpx.Client(**http_kwargs)
         self._sleep = time.sleep
 
     def session(self, usecase: Usecase, **scopes: str | int | bool) -> Session:
@@ -77,7 +79,10 @@ class Client(BaseClient):
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self._http.close()
+        if self._wire is not None:
+            self._wire.pool.close()
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> Client:
         return self
@@ -118,7 +123,14 @@ class Client(BaseClient):
             if effect.plan.body is not None:
                 kwargs["content"], extra = request_body(effect.plan.body)
                 kwargs["headers"].update(extra)
-            return self._http.send(self._http.build_request(**kwargs), stream=True)
+            if self._http is not None:
+                return self._http.send(self._http.build_request(**kwargs), stream=True)
+            wire = cast("Wire", self._wire)
+            try:
+                answer = wire.pool.handle_request(wire.request(kwargs, kwargs.get("content")))
+            except CORE_ERRORS as exc:
+                raise to_httpx_error(exc) from exc
+            return wire.response(answer, effect.plan.method, effect.plan.path)
         if isinstance(effect, flows.ReadBody):
             try:
                 if effect.raw and not effect.response.is_stream_consumed:

@@ -77,3 +77,15 @@ def test_metadata_from_headers_is_case_insensitive() -> None:
         size=12,
     )
     assert Metadata.from_headers({}).content_type == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-07-23T14:55:51.123456789Z", datetime(2026, 7, 23, 14, 55, 51, 123456, timezone.utc)),
+        ("2026-07-23T14:55:51+00:00", datetime(2026, 7, 23, 14, 55, 51, tzinfo=timezone.utc)),
+        ("not a time", None),
+    ],
+)
+def test_timestamps_are_parsed(value: str, expected: datetime | None) -> None:
+    assert Metadata.from_headers({"x-sn-time-created": value}).time_created == expected

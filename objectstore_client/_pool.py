@@ -1,0 +1,305 @@
+"""The default connection pool: httpcore driven directly, one mechanism for both drivers.
+
+Why not ``httpx.Client.send``: for a 1 KiB request, httpx's client layer (request building,
+URL parsing and merging, auth/redirect/cookie hooks, the transport's model conversions) costs
+more CPU than the HTTP exchange itself, and our requests need none of it: the paths are
+already encoded, the headers are ours, redirects and cookies are not used. So requests go to
+an ``httpcore.ConnectionPool`` as ``httpcore.Request`` and come back as an ``httpx.Response``
+(what the rest of the SDK reads), with httpcore errors turned into httpx's.
+
+Why our own network backend: httpcore reads sockets 64 KiB at a time, which makes a 100 MiB
+download thousands of read calls through the h11 event machinery; reading up to
+``SOCKET_READ_BYTES`` per call keeps h11 happy (it buffers what it has not parsed yet) and
+affects only this pool, not other httpx users in the process.
+
+A caller's ``transport`` or ``proxy`` (``connection_kwargs``) bypasses all this: the SDK then
+sends through an ``httpx.Client`` built with them, as is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import ssl
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpcore
+import httpx
+
+from ._constants import SOCKET_READ_BYTES
+
+__all__ = ["AsyncBigReadBackend", "BigReadBackend", "Wire", "origin"]
+
+#: httpcore's errors and their httpx twins have the same names.
+CORE_ERRORS = (
+    httpcore.TimeoutException,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.ProxyError,
+    httpcore.UnsupportedProtocol,
+)
+_ORIGIN = "objectstore_origin"
+#: What a path from the generated request builders consists of (already percent-encoded).
+_ENCODED_PATH = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*")
+
+
+def to_httpx_error(exc: Exception) -> httpx.TransportError:
+    """The httpx exception for an httpcore one (the caller raises it ``from exc``)."""
+    cls = getattr(httpx, type(exc).__name__, None)
+    if not (isinstance(cls, type) and issubclass(cls, httpx.TransportError)):
+        cls = httpx.TransportError
+    return cls(str(exc))
+
+
+def origin(response: httpx.Response) -> tuple[str, str]:
+    """Method and path of the request a response answers (for error messages)."""
+    found = response.extensions.get(_ORIGIN)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    return response.request.method, response.request.url.path
+
+
+class _BigReadStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _BigReadStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class BigReadBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend, reading up to ``SOCKET_READ_BYTES`` per call."""
+
+    def __init__(self, backend: httpcore.NetworkBackend | None = None) -> None:
+        self._backend = backend or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _BigReadStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:  # pragma: no cover - the SDK connects over TCP
+        return _BigReadStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore retries only
+        self._backend.sleep(seconds)
+
+
+class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        inner = await self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return _AsyncBigReadStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class AsyncBigReadBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's anyio backend, reading up to ``SOCKET_READ_BYTES`` per call."""
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._backend = backend or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AsyncBigReadStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - the SDK connects over TCP
+        stream = await self._backend.connect_unix_socket(path, timeout, socket_options)
+        return _AsyncBigReadStream(stream)
+
+    async def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore retries only
+        await self._backend.sleep(seconds)
+
+
+class _SyncBody(httpx.SyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._stream
+        except CORE_ERRORS as exc:
+            raise to_httpx_error(exc) from exc
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        except CORE_ERRORS as exc:  # pragma: no cover - closing a socket rarely fails
+            raise to_httpx_error(exc) from exc
+
+
+class _AsyncBody(httpx.AsyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._stream:
+                yield chunk
+        except CORE_ERRORS as exc:
+            raise to_httpx_error(exc) from exc
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        except CORE_ERRORS as exc:  # pragma: no cover - closing a socket rarely fails
+            raise to_httpx_error(exc) from exc
+
+
+class Wire:
+    """Turns planned requests into ``httpcore.Request`` and answers into ``httpx.Response``.
+
+    Built once per client from its httpx options; ``pool`` is the sync or async httpcore pool.
+    """
+
+    def __init__(self, http_kwargs: Mapping[str, Any], *, is_async: bool) -> None:
+        url: httpx.URL = http_kwargs["base_url"]
+        self._scheme = url.raw_scheme
+        self._host = url.raw_host
+        self._port = url.port
+        prefix = url.raw_path
+        self._prefix = prefix if prefix.endswith(b"/") else prefix + b"/"
+        # what httpx.Client would send by default, then the client's headers
+        defaults = httpx.Headers({"Accept": "*/*", "Connection": "keep-alive"})
+        defaults.update(http_kwargs["headers"])
+        self._defaults = [(k, v, k.decode("ascii").lower()) for k, v in defaults.raw]
+        self._host_header = (b"Host", url.netloc)
+        self._timeout = httpx.Timeout(http_kwargs["timeout"]).as_dict()
+        limits: httpx.Limits = http_kwargs["limits"]
+        ssl_context = None
+        if url.scheme == "https":
+            ssl_context = httpx.create_ssl_context(
+                verify=http_kwargs.get("verify", True), cert=http_kwargs.get("cert")
+            )
+        options: dict[str, Any] = {
+            "ssl_context": ssl_context,
+            "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry,
+        }
+        self.pool: Any
+        if is_async:
+            self.pool = httpcore.AsyncConnectionPool(
+                network_backend=AsyncBigReadBackend(), **options
+            )
+            self._body: type[Any] = _AsyncBody
+        else:
+            self.pool = httpcore.ConnectionPool(network_backend=BigReadBackend(), **options)
+            self._body = _SyncBody
+
+    @staticmethod
+    def usable(http_kwargs: Mapping[str, Any]) -> bool:
+        """Whether the options leave the connection handling to the SDK (no transport, proxy)."""
+        return http_kwargs.get("transport") is None and http_kwargs.get("proxy") is None
+
+    def request(self, kwargs: Mapping[str, Any], content: Any) -> httpcore.Request:
+        """The httpcore request for ``build_request``-style kwargs and a body (or None)."""
+        path: str = kwargs["url"]
+        target = self._prefix + (
+            path.lstrip("/").encode("ascii")
+            if _ENCODED_PATH.fullmatch(path)
+            else httpx.URL(path).raw_path.lstrip(b"/")
+        )
+        params = kwargs.get("params")
+        if params:
+            query = "&".join(
+                f"{quote(str(k), safe='')}={quote(_param(v), safe='')}" for k, v in params.items()
+            )
+            target += b"?" + query.encode("ascii")
+        method = kwargs["method"].upper()
+        headers: dict[str, str] = kwargs["headers"]
+        if "json" in kwargs:  # as httpx encodes it
+            content = json.dumps(
+                kwargs["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode("utf-8")
+            if not any(name.lower() == "content-type" for name in headers):
+                headers = {"Content-Type": "application/json", **headers}
+        given = {name.lower() for name in headers}
+        raw = [(k, v) for k, v, lower in self._defaults if lower not in given]
+        if "host" not in given:
+            raw.append(self._host_header)
+        raw += [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
+        if "content-length" not in given and "transfer-encoding" not in given:
+            if isinstance(content, (bytes, bytearray)):
+                raw.append((b"Content-Length", str(len(content)).encode("ascii")))
+            elif content is not None:
+                raw.append((b"Transfer-Encoding", b"chunked"))
+            elif method in ("POST", "PUT", "PATCH"):
+                raw.append((b"Content-Length", b"0"))
+        return httpcore.Request(
+            method.encode("ascii"),
+            httpcore.URL(scheme=self._scheme, host=self._host, port=self._port, target=target),
+            headers=raw,
+            content=content,
+            extensions={"timeout": self._timeout},
+        )
+
+    def response(self, answer: httpcore.Response, method: str, path: str) -> httpx.Response:
+        """The httpx response (body unread) for httpcore's answer."""
+        extensions = {**answer.extensions, _ORIGIN: (method, path)}
+        return httpx.Response(
+            answer.status,
+            headers=answer.headers,
+            stream=self._body(answer.stream),
+            extensions=extensions,
+        )
+
+
+def _param(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,129 @@
+"""_pool.py: the SDK's own httpcore pool (request building, read size, error mapping)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpcore
+import httpx
+import pytest
+
+from objectstore_client import AsyncClient, Client, ConnectError, Usecase
+from objectstore_client._config import build_config
+from objectstore_client._constants import SOCKET_READ_BYTES
+from objectstore_client._pool import AsyncBigReadBackend, BigReadBackend, Wire, to_httpx_error
+
+
+class RecordingStream(httpcore.NetworkStream):
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.asked.append(max_bytes)
+        return b""
+
+
+class RecordingBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self.stream = RecordingStream()
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        return self.stream
+
+
+class AsyncRecordingStream(httpcore.AsyncNetworkStream):
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.asked.append(max_bytes)
+        return b""
+
+
+class AsyncRecordingBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self) -> None:
+        self.stream = AsyncRecordingStream()
+
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        return self.stream
+
+
+def test_reads_are_at_least_the_socket_read_size() -> None:
+    inner = RecordingBackend()
+    stream = BigReadBackend(inner).connect_tcp("h", 1)
+    stream.read(65536)
+    stream.read(SOCKET_READ_BYTES * 2)
+    assert inner.stream.asked == [SOCKET_READ_BYTES, SOCKET_READ_BYTES * 2]
+
+
+async def test_async_reads_are_at_least_the_socket_read_size() -> None:
+    inner = AsyncRecordingBackend()
+    stream = await AsyncBigReadBackend(inner).connect_tcp("h", 1)
+    await stream.read(65536)
+    assert inner.stream.asked == [SOCKET_READ_BYTES]
+
+
+def _wire(url: str = "http://h:8/prefix", **connection_kwargs: Any) -> Wire:
+    config = build_config(
+        url, retries=None, timeout_ms=None, connection_kwargs=connection_kwargs or None
+    )
+    return Wire(config.httpx_kwargs, is_async=False)
+
+
+def test_request_matches_what_httpx_would_send() -> None:
+    wire = _wire(headers={"X-Extra": "1"})
+    kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/objects:multipart:parts/u/org=1/k%20ey",
+        "params": {"upload_id": "u+p/=", "part_number": 3},
+        "headers": {"x-extra": "2", "Content-Type": "application/octet-stream"},
+    }
+    request = wire.request(kwargs, b"abc")
+    expected = httpx.Client(base_url="http://h:8/prefix", headers={"X-Extra": "1"}).build_request(
+        kwargs["method"], kwargs["url"], params=kwargs["params"], headers=kwargs["headers"],
+        content=b"abc",
+    )  # fmt: skip
+    assert request.method == b"PUT"
+    assert request.url.target == expected.url.raw_path
+    assert (request.url.scheme, request.url.host, request.url.port) == (b"http", b"h", 8)
+    headers = {k.lower(): v for k, v in request.headers}
+    assert headers[b"x-extra"] == b"2" and headers[b"host"] == b"h:8"
+    assert headers[b"content-length"] == b"3"
+    assert headers[b"accept-encoding"] == b"identity"
+    assert sum(k.lower() == b"x-extra" for k, _ in request.headers) == 1
+
+
+def test_request_bodies_and_framing() -> None:
+    wire = _wire("https://h")
+    streamed = wire.request({"method": "post", "url": "/a", "headers": {}}, iter([b"x"]))
+    assert (b"Transfer-Encoding", b"chunked") in streamed.headers
+    empty = wire.request({"method": "post", "url": "/a", "headers": {}}, None)
+    assert (b"Content-Length", b"0") in empty.headers
+    get = wire.request({"method": "get", "url": "/a b", "headers": {}}, None)
+    assert get.url.target == b"/a%20b" and get.url.scheme == b"https"
+    assert not any(k.lower() == b"content-length" for k, _ in get.headers)
+    as_json = wire.request({"method": "post", "url": "/c", "headers": {}, "json": {"a": [1]}}, None)
+    assert b"".join(as_json.stream) == b'{"a":[1]}'  # type: ignore[arg-type]
+    assert (b"Content-Type", b"application/json") in as_json.headers
+
+
+def test_httpcore_errors_become_httpx_errors() -> None:
+    assert isinstance(to_httpx_error(httpcore.ReadTimeout("slow")), httpx.ReadTimeout)
+    assert isinstance(to_httpx_error(httpcore.ConnectError("no")), httpx.ConnectError)
+    assert type(to_httpx_error(httpcore.ProxyError("p"))) is httpx.ProxyError
+
+
+def test_connection_failures_surface_as_ours() -> None:
+    with Client("http://127.0.0.1:1", retries=0) as client:
+        assert client._wire is not None
+        session = client.session(Usecase("u"), org=1)
+        with pytest.raises(ConnectError):
+            session.head("k")
+
+
+async def test_a_transport_or_proxy_is_used_as_is() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    with Client("http://h", connection_kwargs={"transport": transport}) as client:
+        assert client._wire is None and client._http is not None
+    async with AsyncClient("http://h", connection_kwargs={"proxy": "http://p:3128"}) as proxied:
+        assert proxied._wire is None and proxied._http is not None
