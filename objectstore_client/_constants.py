@@ -29,16 +29,19 @@ DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 16
 #: connections did 155 puts/s, over <= 8 connections 447. Extra tasks wait for a connection.
 #: 8 covers the default concurrencies (upload 4, batches 3 + individual 5).
 ASYNC_MAX_CONNECTIONS = 8
-#: The SDK's own pool reads sockets up to this much per call (httpcore: 64 KiB); measured on
-#: 100 MiB downloads: random 785 -> 1,425 MB/s, text 921 -> 999 MB/s.
-SOCKET_READ_BYTES = 1024 * 1024
+#: The SDK's own pool reads sockets up to this much per call (httpcore: 64 KiB). One cold
+#: 100 MiB download per process (scripts/bench dl_*, same-run ratios to upstream):
+#: 64 KiB text 0.77 / random 0.47, 256 KiB 0.77 / 0.51, 1 MiB 0.61 / 0.31 (likely: 1 MiB buffers no
+#: longer stay in the 2 MiB L2 next to the decoder's and come fresh from mmap).
+SOCKET_READ_BYTES = 256 * 1024
 
 #: Upload chunk size read from files and sliced from large bytes.
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 #: Bytes below this are compressed in one shot and sent with a Content-Length.
 ONE_SHOT_MAX_BYTES = 1024 * 1024
-#: The decoder pulls compressed input in pieces of at most this size ...
-DECODE_INPUT_SLICE_BYTES = 64 * 1024
+#: The decoder pulls compressed input in pieces of at most this size (as large as a socket
+#: read: fewer slices and frame-tracker calls; dl_text 0.77 -> 0.82 with 256 KiB reads) ...
+DECODE_INPUT_SLICE_BYTES = 256 * 1024
 #: ... and hands out decoded pieces of at most this size.
 DECODE_PIECE_BYTES = 1024 * 1024
 #: zstd level used by upstream and by us.

@@ -17,7 +17,7 @@ import httpx
 from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
 from ._core.codec import ZstdDecoder, ZstdEncoder
 from ._core.plan import BodySpec
-from ._core.reader import ChunkBuffer
+from ._core.reader import ChunkBuffer, Slicer
 from ._exceptions import InvalidInput, map_transport_error
 from ._io_sync import _check_chunk, _remaining
 from ._models import Metadata
@@ -127,17 +127,13 @@ class _BridgeSource:
     def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
         self._chunks = chunks
         self._loop = loop
-        self._pending = b""
+        self._pending = Slicer()
 
     def read(self, size: int = -1, /) -> bytes:
         if not self._pending:
             future = asyncio.run_coroutine_threadsafe(anext(self._chunks, b""), self._loop)
-            self._pending = future.result()
-        if size < 0 or size >= len(self._pending):
-            data, self._pending = self._pending, b""
-        else:
-            data, self._pending = self._pending[:size], self._pending[size:]
-        return data
+            self._pending.load(future.result())
+        return self._pending.take(size)
 
 
 class AsyncPayload:

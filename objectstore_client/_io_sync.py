@@ -12,7 +12,7 @@ import httpx
 from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
 from ._core.codec import ZstdDecoder
 from ._core.plan import BodySpec
-from ._core.reader import ChunkBuffer
+from ._core.reader import ChunkBuffer, Slicer
 from ._exceptions import InvalidInput, map_transport_error
 from ._models import Metadata
 from ._pool import origin
@@ -113,19 +113,15 @@ class _RawSource:
         self._chunks = (
             iter([response.content]) if response.is_stream_consumed else response.iter_raw()
         )
-        self._pending = b""
+        self._pending = Slicer()
 
     def read(self, size: int = -1, /) -> bytes:
         if not self._pending:
             try:
-                self._pending = next(self._chunks, b"")
+                self._pending.load(next(self._chunks, b""))
             except httpx.TransportError as exc:
                 raise map_transport_error(exc, *origin(self._response)) from exc
-        if size < 0 or size >= len(self._pending):
-            data, self._pending = self._pending, b""
-        else:
-            data, self._pending = self._pending[:size], self._pending[size:]
-        return data
+        return self._pending.take(size)
 
 
 class Payload(io.BufferedIOBase):

@@ -4,7 +4,7 @@ import pytest
 import zstandard
 
 from objectstore_client._core.codec import DecodeError, ZstdDecoder, ZstdEncoder, compress_once
-from objectstore_client._core.reader import ChunkBuffer
+from objectstore_client._core.reader import ChunkBuffer, Slicer
 
 
 @pytest.mark.parametrize("threads", [0, -1])
@@ -99,3 +99,16 @@ def test_chunk_buffer() -> None:
     assert buffer.take_chunk() == b"fg"
     assert buffer.take(-1) == b"h"
     assert buffer.take_chunk() == b""
+
+
+def test_slicer_hands_out_a_chunk_in_order() -> None:
+    slicer = Slicer()
+    assert not slicer and slicer.take(5) == b""
+    data = b"abcdefghij"
+    slicer.load(data)
+    assert slicer.take(-1) is data and not slicer  # whole chunk: no copy
+    slicer.load(data)
+    assert [slicer.take(4), slicer.take(4), slicer.take(4)] == [b"abcd", b"efgh", b"ij"]
+    assert not slicer
+    slicer.load(data)
+    assert slicer.take(3) == b"abc" and slicer.take(-1) == b"defghij"
