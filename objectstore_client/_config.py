@@ -133,17 +133,19 @@ class TransferConfig:
 
     Memory bound: at most ``concurrency x part_size`` bytes of the source are held at once
     (each part is compressed in a worker while its raw bytes are released, so a part never
-    needs more than about ``part_size`` bytes plus one 1 MiB read chunk). With the defaults:
-    4 x 16 MiB = 64 MiB. Native memory comes on top (zstd contexts, the compressed copy of each
-    part in flight, the worker threads' malloc arenas): ``scripts/upload-memory`` measured a
-    process RSS growth of about ``2 x concurrency x part_size`` (62 MiB for 4 x 8 MiB).
+    needs more than about ``part_size`` bytes plus one 1 MiB read chunk). With the defaults
+    (concurrency: the number of cores, between 2 and 4): at most 4 x 16 MiB = 64 MiB. Native
+    memory comes on top (zstd contexts, the compressed copy of each part in flight, the
+    worker threads' malloc arenas): ``scripts/upload-memory`` measured a process RSS
+    growth of about ``2 x concurrency x part_size`` (62 MiB for 4 x 8 MiB).
 
     :param multipart_threshold: sources of known size at least this large use a multipart
         upload, smaller ones a single streamed put. Streams of unknown length use multipart
         as soon as they are longer than one part.
     :param part_size: bytes of the source per part, before compression (at least 1 KiB; below
         5 MiB a warning is emitted because production rejects such parts).
-    :param concurrency: parts in flight at the same time (at least 1).
+    :param concurrency: parts in flight at the same time (at least 1; default: the number of
+        cores, at least 2 and at most 4).
     """
 
     multipart_threshold: int = attrs.field(

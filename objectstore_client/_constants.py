@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 #: Upstream default: 100 ms to establish a connection.
 DEFAULT_CONNECT_TIMEOUT_S = 0.1
 #: Upstream default: no read timeout (reads can wait as long as the server needs).
@@ -83,8 +85,11 @@ HEADER_META_PREFIX = "x-snme-"
 DEFAULT_MULTIPART_THRESHOLD_BYTES = 64 * 1024 * 1024
 #: Size of each part (before compression).
 DEFAULT_PART_SIZE_BYTES = 16 * 1024 * 1024
-#: Parts uploaded at the same time; memory is bounded by concurrency x part size.
-DEFAULT_UPLOAD_CONCURRENCY = 4
+#: Parts uploaded at the same time; memory is bounded by concurrency x part size. Each part is
+#: compressed in its worker, so more parts than cores only oversubscribe the CPU (2 cores:
+#: 160 MB/s at 4 against 217 MB/s at 2); at least 2 keep one part on the wire while another
+#: compresses.
+DEFAULT_UPLOAD_CONCURRENCY = max(2, min(4, os.cpu_count() or 1))
 #: Smallest part size accepted at all (the local server enforces none; handy for tests).
 MIN_PART_SIZE_BYTES = 1024
 #: Below this part size a warning is emitted: production (GCS) rejects smaller parts

@@ -89,3 +89,12 @@ async def test_async_client_pool_is_small_unless_limits_are_given() -> None:
         assert pool_size(legacy) == 12
     with Client("http://h:1") as sync:
         assert pool_size(sync) == 32
+
+
+def test_upload_concurrency_default_follows_the_cores() -> None:
+    import os
+
+    from objectstore_client import TransferConfig
+
+    assert TransferConfig().concurrency == max(2, min(4, os.cpu_count() or 1))
+    assert TransferConfig().max_memory <= 4 * 16 * 1024 * 1024
