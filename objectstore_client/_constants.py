@@ -36,6 +36,9 @@ ASYNC_MAX_CONNECTIONS = 8
 #: 64 KiB text 0.77 / random 0.47, 256 KiB 0.77 / 0.51, 1 MiB 0.61 / 0.31 (likely: 1 MiB buffers no
 #: longer stay in the 2 MiB L2 next to the decoder's and come fresh from mmap).
 SOCKET_READ_BYTES = 256 * 1024
+#: Writes up to this size are held back until the next write or read and sent together (a
+#: request's headers and a small body in one segment).
+COALESCE_WRITE_BYTES = 64 * 1024
 
 #: Upload chunk size read from files and sliced from large bytes.
 UPLOAD_CHUNK_BYTES = 1024 * 1024

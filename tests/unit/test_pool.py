@@ -10,7 +10,7 @@ import pytest
 
 from objectstore_client import AsyncClient, Client, ConnectError, Usecase
 from objectstore_client._config import build_config
-from objectstore_client._constants import SOCKET_READ_BYTES
+from objectstore_client._constants import COALESCE_WRITE_BYTES, SOCKET_READ_BYTES
 from objectstore_client._pool import AsyncBigReadBackend, BigReadBackend, Wire, to_httpx_error
 
 
@@ -127,3 +127,29 @@ async def test_a_transport_or_proxy_is_used_as_is() -> None:
         assert client._wire is None and client._http is not None
     async with AsyncClient("http://h", connection_kwargs={"proxy": "http://p:3128"}) as proxied:
         assert proxied._wire is None and proxied._http is not None
+
+
+class WritingStream(RecordingStream):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[bytes] = []
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.sent.append(buffer)
+
+
+def test_small_writes_leave_together_before_the_next_read() -> None:
+    inner = RecordingBackend()
+    inner.stream = WritingStream()
+    stream = BigReadBackend(inner).connect_tcp("h", 1)
+    stream.write(b"headers\r\n\r\n")
+    stream.write(b"small body")
+    assert inner.stream.sent == []
+    stream.read(10)
+    assert inner.stream.sent == [b"headers\r\n\r\nsmall body"]
+    big = b"x" * (COALESCE_WRITE_BYTES + 1)
+    stream.write(b"headers")
+    stream.write(big)
+    assert inner.stream.sent[1:] == [b"headers", big]
+    stream.read(10)
+    assert len(inner.stream.sent) == 3  # nothing was held
