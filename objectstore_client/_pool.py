@@ -18,6 +18,7 @@ sends through an ``httpx.Client`` built with them, as is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import ssl
@@ -93,7 +94,9 @@ class _BigReadStream(httpcore.NetworkStream):
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         held = self._writes.release()
         if held:
-            self._stream.write(held, timeout)
+            # as httpcore does when sending: the server may have answered early
+            with contextlib.suppress(httpcore.WriteError):
+                self._stream.write(held, timeout)
         return self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -150,7 +153,9 @@ class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         held = self._writes.release()
         if held:
-            await self._stream.write(held, timeout)
+            # as httpcore does when sending: the server may have answered early
+            with contextlib.suppress(httpcore.WriteError):
+                await self._stream.write(held, timeout)
         return await self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:

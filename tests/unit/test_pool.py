@@ -153,3 +153,17 @@ def test_small_writes_leave_together_before_the_next_read() -> None:
     assert inner.stream.sent[1:] == [b"headers", big]
     stream.read(10)
     assert len(inner.stream.sent) == 3  # nothing was held
+
+
+class BrokenStream(WritingStream):
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        raise httpcore.WriteError("broken pipe")
+
+
+def test_a_failed_held_write_still_reads_the_answer() -> None:
+    # httpcore ignores write errors while sending a request so that an early answer is read
+    inner = RecordingBackend()
+    inner.stream = BrokenStream()
+    stream = BigReadBackend(inner).connect_tcp("h", 1)
+    stream.write(b"headers\r\n\r\n")
+    assert stream.read(10) == b"" and inner.stream.asked == [SOCKET_READ_BYTES]
