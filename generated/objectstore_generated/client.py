@@ -1,5 +1,12 @@
 import ssl
-from typing import Any, Self
+import sys
+from typing import Any
+
+# typing.Self is 3.11+; the package supports 3.10 through typing_extensions
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:
+    from typing_extensions import Self
 
 import httpx
 from attrs import define, evolve, field

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "spec" / "templates" / "endpoint_module.py.jinja"
-UPSTREAM_TEMPLATE = ROOT / "spec" / "templates" / "upstream-0.29.1-endpoint_module.py.jinja.orig"
+TEMPLATES = ROOT / "spec" / "templates"
 GENERATED = "generated/objectstore_generated"
 
 
@@ -82,7 +81,8 @@ def test_check_fails_when_the_spec_changes(checkout: Path) -> None:
     assert run_regenerate(checkout, "--check").returncode == 1
 
 
-def test_custom_template_only_adds_marked_blocks_to_the_pinned_upstream() -> None:
+@pytest.mark.parametrize("template", ["endpoint_module.py.jinja", "client.py.jinja"])
+def test_custom_templates_only_add_marked_blocks_to_the_pinned_upstream(template: str) -> None:
     """Each `objectstore: begin/end` block may record the upstream text it replaces; putting
     that text back must give the pinned upstream template, so a generator upgrade that changes
     the upstream file is noticed."""
@@ -91,8 +91,15 @@ def test_custom_template_only_adds_marked_blocks_to_the_pinned_upstream() -> Non
         r"\{# objectstore: end #\}\n",
         re.S,
     )
-    restored = block.sub(lambda m: m.group("upstream") or "", TEMPLATE.read_text())
-    assert restored == UPSTREAM_TEMPLATE.read_text()
+    ours = (TEMPLATES / template).read_text()
+    restored = block.sub(lambda m: m.group("upstream") or "", ours)
+    assert restored == (TEMPLATES / f"upstream-0.29.1-{template}.orig").read_text()
+    assert ours != restored
+
+
+def test_only_the_checked_templates_are_customised() -> None:
+    custom = {p.name for p in TEMPLATES.glob("*.jinja")}
+    assert custom == {"endpoint_module.py.jinja", "client.py.jinja"}
 
 
 def test_generator_is_pinned_to_the_template_version() -> None:
