@@ -49,6 +49,14 @@ ONE_SHOT_MAX_BYTES = 1024 * 1024
 DECODE_INPUT_SLICE_BYTES = 256 * 1024
 #: ... and hands out decoded pieces of at most this size.
 DECODE_PIECE_BYTES = 1024 * 1024
+#: A sync download reads the network in a worker thread (overlapping it with decompression on
+#: the caller's thread) once this much compressed input ...
+PUMP_PROBE_BYTES = 1024 * 1024
+#: ... has decoded to at least this many times its size (incompressible data gains nothing
+#: from the thread and loses to the hand-over: it stays on the caller's thread).
+PUMP_MIN_RATIO = 2.0
+#: Network chunks the worker may read ahead (each at most ``SOCKET_READ_BYTES``).
+PUMP_QUEUE_CHUNKS = 8
 #: zstd level used by upstream and by us.
 ZSTD_LEVEL = 3
 #: Inputs of a known size at least this large compress with all cores (threads=-1).

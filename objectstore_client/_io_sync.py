@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import io
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, NamedTuple
 
 import httpx
 
-from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
+from ._constants import (
+    DECODE_PIECE_BYTES,
+    PUMP_MIN_RATIO,
+    PUMP_PROBE_BYTES,
+    PUMP_QUEUE_CHUNKS,
+    UPLOAD_CHUNK_BYTES,
+)
 from ._core.codec import ZstdDecoder
 from ._core.plan import BodySpec
 from ._core.reader import ChunkBuffer, Slicer
@@ -104,6 +112,58 @@ def request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
     return encode_chunks(spec, chunks, size), headers
 
 
+class _Pump:
+    """Reads network chunks in a worker thread into a small bounded queue.
+
+    ``get()`` returns them in order (``b""`` at the end) and re-raises, in order, whatever the
+    reading raised. The thread holds no reference to the payload (so an abandoned payload is
+    still collected and closed); ``stop()`` ends it and waits for it.
+    """
+
+    def __init__(self, fetch: Callable[[], bytes]) -> None:
+        self._queue: queue.Queue[bytes | BaseException] = queue.Queue(PUMP_QUEUE_CHUNKS)
+        self._stopping = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(
+            target=self._run, args=(fetch,), name="objectstore-download", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, fetch: Callable[[], bytes]) -> None:
+        put, stopping = self._queue.put, self._stopping
+        while not stopping.is_set():
+            try:
+                chunk = fetch()
+            except BaseException as exc:  # handed to the reader, raised there
+                put(exc)
+                return
+            put(chunk)
+            if not chunk:
+                return
+
+    def get(self) -> bytes:
+        if self._done:
+            return b""
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            self._done = True
+            raise item
+        if not item:
+            self._done = True
+        return item
+
+    def stop(self) -> None:
+        """End the thread: unblock a pending ``put`` and wait for the current read to return."""
+        self._stopping.set()
+        while self._thread.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(0.05)
+
+
 class _RawSource:
     """The raw (still encoded) body as a blocking ``read(size)`` source for the decoder."""
 
@@ -114,14 +174,32 @@ class _RawSource:
             iter([response.content]) if response.is_stream_consumed else response.iter_raw()
         )
         self._pending = Slicer()
+        self._pump: _Pump | None = None
+        #: Bytes handed out so far.
+        self.consumed = 0
+
+    def _fetch(self) -> bytes:
+        try:
+            return next(self._chunks, b"")
+        except httpx.TransportError as exc:
+            raise map_transport_error(exc, *origin(self._response)) from exc
 
     def read(self, size: int = -1, /) -> bytes:
         if not self._pending:
-            try:
-                self._pending.load(next(self._chunks, b""))
-            except httpx.TransportError as exc:
-                raise map_transport_error(exc, *origin(self._response)) from exc
-        return self._pending.take(size)
+            self._pending.load(self._fetch() if self._pump is None else self._pump.get())
+        data = self._pending.take(size)
+        self.consumed += len(data)
+        return data
+
+    def start_pump(self) -> None:
+        """From now on read the network in a worker thread, ahead of the reader."""
+        if self._pump is None:
+            self._pump = _Pump(self._fetch)
+
+    def stop_pump(self) -> None:
+        """Stop the worker thread (if any); the response can then be closed."""
+        if self._pump is not None:
+            self._pump.stop()
 
 
 class Payload(io.BufferedIOBase):
@@ -134,7 +212,7 @@ class Payload(io.BufferedIOBase):
     def __init__(self, response: httpx.Response, decode: bool) -> None:
         super().__init__()
         self._response = response
-        source = _RawSource(response)
+        self._source = source = _RawSource(response)
         if decode:
             decoder = ZstdDecoder(source)
             self._next_piece: Callable[[], bytes] = lambda: decoder.read(DECODE_PIECE_BYTES)
@@ -142,6 +220,9 @@ class Payload(io.BufferedIOBase):
             self._next_piece = lambda: source.read(-1)
         self._buffer = ChunkBuffer()
         self._eof = False
+        # decoded downloads probe the ratio; compressible ones then read in a worker thread
+        self._probing = decode
+        self._decoded = 0
 
     def readable(self) -> bool:
         return True
@@ -157,10 +238,21 @@ class Payload(io.BufferedIOBase):
             raise
         if not piece:
             self._eof = True
+            self._source.stop_pump()
             self._response.close()
             return False
         self._buffer.push(piece)
+        if self._probing:
+            self._probe(len(piece))
         return True
+
+    def _probe(self, decoded: int) -> None:
+        self._decoded += decoded
+        consumed = self._source.consumed
+        if consumed >= PUMP_PROBE_BYTES:
+            self._probing = False
+            if self._decoded >= PUMP_MIN_RATIO * consumed:
+                self._source.start_pump()
 
     def read(self, size: int | None = -1) -> bytes:
         """Up to ``size`` bytes (all remaining bytes when ``size`` is None or negative)."""
@@ -200,6 +292,9 @@ class Payload(io.BufferedIOBase):
     def close(self) -> None:
         """Release the connection (unread bytes are discarded)."""
         if not self.closed:
+            source = getattr(self, "_source", None)  # absent if __init__ failed
+            if source is not None:
+                source.stop_pump()
             self._response.close()
         super().close()
 

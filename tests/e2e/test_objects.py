@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import os
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -267,3 +271,90 @@ async def test_concurrent_use_of_one_client(client: ClientAdapter) -> None:
         with ThreadPoolExecutor(8) as pool:
             keys = list(pool.map(lambda i: session.raw.put(b"%d" % i, key=f"k{i}"), range(20)))
     assert sorted(keys) == sorted(f"k{i}" for i in range(20))
+
+
+def _dna(size: int) -> bytes:
+    """Random text over four letters: compresses ~4x, so a download reads in a worker thread."""
+    return os.urandom(size).translate(bytes(b"ACGT"[i & 3] for i in range(256)))
+
+
+def _download_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "objectstore-download"]
+
+
+def _sync_session(client: Any) -> Any:
+    return client.session(Usecase("attachments"), org=uuid.uuid4().hex[:8])
+
+
+def test_sync_payload_reads_compressible_objects_in_a_worker_thread(objectstore_url: str) -> None:
+    from objectstore_client import Client
+
+    big = _dna(8 * 1024 * 1024)
+    with Client(objectstore_url) as client:
+        session = _sync_session(client)
+        session.put(big, key="big")
+        # full read
+        _, payload = session.get("big")
+        assert payload.read() == big
+        assert payload._source._pump is not None  # the threaded path ran
+        assert not _download_threads()
+        # iteration
+        _, payload = session.get("big")
+        with payload:
+            assert b"".join(payload) == big
+        assert not _download_threads()
+        # partial reads, then close while the worker is ahead of the reader
+        _, payload = session.get("big")
+        with payload:
+            head = payload.read(3 * 1024 * 1024)
+            assert head == big[: len(head)]
+            assert payload.read1(10) == big[len(head) : len(head) + 10]
+            assert _download_threads()
+        assert payload.closed
+        assert not _download_threads()
+        # an abandoned payload is collected and stops its worker
+        _, payload = session.get("big")
+        payload.read(3 * 1024 * 1024)
+        del payload
+        gc.collect()
+        assert not _download_threads()
+        # the connections went back to the pool: the client still works
+        _, payload = session.get("big")
+        with payload:
+            assert payload.read() == big
+        assert not _download_threads()
+
+
+def test_sync_worker_thread_truncated_object_raises(objectstore_url: str) -> None:
+    from objectstore_client import Client
+
+    data = _dna(8 * 1024 * 1024)
+    frames = zstandard.ZstdCompressor().compress(data)[:-7]
+    with Client(objectstore_url) as client:
+        session = _sync_session(client)
+        url = session.object_url("cut")
+        response = httpx.put(url, content=frames, headers={"content-encoding": "zstd"})
+        assert response.status_code == 200
+        _, payload = session.get("cut")
+        with pytest.raises(DecodeError, match="truncated"):
+            payload.read()
+        assert payload._source._pump is not None
+        assert payload.closed
+        assert not _download_threads()
+
+
+def test_sync_small_or_incompressible_objects_stay_on_the_callers_thread(
+    objectstore_url: str,
+) -> None:
+    from objectstore_client import Client
+
+    rand = os.urandom(4 * 1024 * 1024)
+    with Client(objectstore_url) as client:
+        session = _sync_session(client)
+        session.put(rand, key="rand")
+        session.put(TEXT, key="small")
+        for key, expected in (("rand", rand), ("small", TEXT)):
+            _, payload = session.get(key)
+            with payload:
+                assert payload.read() == expected
+                assert payload._source._pump is None

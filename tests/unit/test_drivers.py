@@ -281,3 +281,38 @@ async def test_trace_headers_are_propagated(
     assert seen[0].headers["sentry-trace"] == "abc-def-1"
     assert seen[0].headers["baggage"] == "sentry-release=1"
     assert "sentry-trace" not in seen[1].headers
+
+
+def test_download_pump_hands_over_chunks_then_the_error_in_order() -> None:
+    import threading
+
+    from objectstore_client._exceptions import TransportError
+    from objectstore_client._io_sync import _Pump
+
+    chunks = iter([b"a", b"b"])
+
+    def fetch() -> bytes:
+        chunk = next(chunks, None)
+        if chunk is None:
+            raise TransportError("connection reset", method="GET", path="/k")
+        return chunk
+
+    pump = _Pump(fetch)
+    assert pump.get() == b"a"
+    assert pump.get() == b"b"
+    with pytest.raises(TransportError, match="reset"):
+        pump.get()
+    assert pump.get() == b""
+    pump.stop()
+    assert not [t for t in threading.enumerate() if t.name == "objectstore-download"]
+
+
+def test_download_pump_stops_while_blocked_on_a_full_queue() -> None:
+    import threading
+
+    from objectstore_client._io_sync import _Pump
+
+    pump = _Pump(lambda: b"x")  # never ends: fills the queue and blocks
+    assert pump.get() == b"x"
+    pump.stop()
+    assert not [t for t in threading.enumerate() if t.name == "objectstore-download"]
