@@ -15,8 +15,8 @@ from typing import IO, Any, NamedTuple
 import httpx
 
 from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
-from ._core.codec import ZstdDecoder, ZstdEncoder
-from ._core.plan import BodySpec
+from ._core.codec import ZstdDecoder
+from ._core.plan import BodySpec, CountingEncoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._exceptions import InvalidInput, map_transport_error
 from ._io_sync import _check_chunk, _remaining
@@ -43,25 +43,17 @@ async def _chunks_of(
 async def _encode(
     spec: BodySpec, chunks: AsyncIterator[bytes | bytearray | memoryview], size: int | None
 ) -> AsyncIterator[bytes]:
-    counter = spec.counter
-    counter.read = counter.sent = 0
-    encoder: ZstdEncoder | None = spec.encoder(size) if spec.compress else None
+    encoder = CountingEncoder(spec, size)
     async for chunk in chunks:
-        counter.read += len(chunk)
-        if encoder is None:
-            out = bytes(chunk)
-        elif len(chunk) >= _OFFLOAD_BYTES:
+        if encoder.compressing and len(chunk) >= _OFFLOAD_BYTES:
             out = await asyncio.to_thread(encoder.feed, chunk)
         else:
             out = encoder.feed(chunk)
         if out:
-            counter.sent += len(out)
             yield out
-    if encoder is not None:
-        tail = encoder.flush()
-        counter.sent += len(tail)
-        if tail:
-            yield tail
+    tail = encoder.flush()
+    if tail:
+        yield tail
 
 
 async def _slices(view: memoryview) -> AsyncIterator[memoryview]:

@@ -19,7 +19,7 @@ from ._constants import (
     UPLOAD_CHUNK_BYTES,
 )
 from ._core.codec import ZstdDecoder
-from ._core.plan import BodySpec
+from ._core.plan import BodySpec, CountingEncoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._exceptions import InvalidInput, map_transport_error
 from ._models import Metadata
@@ -36,21 +36,14 @@ def _check_chunk(chunk: object) -> bytes | bytearray | memoryview:
 
 def encode_chunks(spec: BodySpec, chunks: Iterable[Any], size: int | None) -> Iterator[bytes]:
     """Count and (maybe) compress chunks as httpx pulls them."""
-    counter = spec.counter
-    counter.read = counter.sent = 0
-    encoder = spec.encoder(size) if spec.compress else None
+    encoder = CountingEncoder(spec, size)
     for raw in chunks:
-        chunk = _check_chunk(raw)
-        counter.read += len(chunk)
-        out = encoder.feed(chunk) if encoder is not None else bytes(chunk)
+        out = encoder.feed(_check_chunk(raw))
         if out:
-            counter.sent += len(out)
             yield out
-    if encoder is not None:
-        tail = encoder.flush()
-        counter.sent += len(tail)
-        if tail:
-            yield tail
+    tail = encoder.flush()
+    if tail:
+        yield tail
 
 
 def _slices(view: memoryview) -> Iterator[memoryview]:

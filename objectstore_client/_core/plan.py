@@ -38,6 +38,7 @@ from .validate import check_compression, check_header_value, check_key, check_me
 __all__ = [
     "BodyCounter",
     "BodySpec",
+    "CountingEncoder",
     "RequestPlan",
     "SessionInfo",
     "classify_body",
@@ -117,6 +118,35 @@ class BodySpec:
         body = compress_once(data) if self.compress else data
         self.counter.sent = len(body)
         return body
+
+
+class CountingEncoder:
+    """One upload attempt's body transform: counts source and sent bytes into the spec's
+    counter while compressing (or passing through) chunk by chunk. Shared by both drivers;
+    no I/O."""
+
+    def __init__(self, spec: BodySpec, size: int | None) -> None:
+        self._counter = spec.counter
+        self._counter.read = self._counter.sent = 0
+        self._encoder = spec.encoder(size) if spec.compress else None
+
+    @property
+    def compressing(self) -> bool:
+        """Whether ``feed`` does CPU work worth moving off an event loop."""
+        return self._encoder is not None
+
+    def feed(self, chunk: bytes | bytearray | memoryview) -> bytes:
+        """The bytes to send for ``chunk`` (maybe ``b""`` while the compressor buffers)."""
+        self._counter.read += len(chunk)
+        out = self._encoder.feed(chunk) if self._encoder is not None else bytes(chunk)
+        self._counter.sent += len(out)
+        return out
+
+    def flush(self) -> bytes:
+        """The remaining bytes to send once the source is exhausted."""
+        tail = self._encoder.flush() if self._encoder is not None else b""
+        self._counter.sent += len(tail)
+        return tail
 
 
 def classify_body(contents: object, *, compress: bool) -> BodySpec:
