@@ -14,6 +14,7 @@ from ._errors import ApiError, TextError, client_error, metadata_error
 from ._http import Request
 from ._humantime import format_rfc3339
 from ._metadata import Metadata, MetadataError
+from ._objects import receive_into
 from ._storage import ObjectId
 from ._uploads import InvalidPart, UploadNotFound, valid_upload_id
 
@@ -119,13 +120,7 @@ async def _upload_part(app: ObjectstoreApp, req: Request, auth: AuthContext, oid
         writer = app.uploads.part_writer(oid, upload_id, part_number, int(raw_length))
     except UploadNotFound:
         raise NOT_FOUND from None
-    try:
-        async for chunk in req.stream():
-            writer.write(chunk)
-    except BaseException:
-        writer.abort()
-        raise
-    await req.json(200, {"etag": writer.commit()})
+    await req.json(200, {"etag": await receive_into(req, writer)})
 
 
 async def _list_parts(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._auth import DELETE, READ, WRITE, AuthContext
 from ._errors import ApiError, EmptyError, client_error, metadata_error
 from ._http import Headers, Request
 from ._metadata import Metadata, MetadataError, content_disposition
-from ._storage import ObjectId, ObjectWriter, StoredObject
+from ._storage import ObjectId, StoredObject
 
 if TYPE_CHECKING:
     from ._app import ObjectstoreApp
@@ -59,15 +59,27 @@ def _metadata(req: Request, app: ObjectstoreApp) -> Metadata:
         raise metadata_error(str(exc)) from None
 
 
-async def receive_into(req: Request, writer: ObjectWriter) -> None:
-    """Stream the request body into ``writer``; abort it on any failure."""
+_Committed = TypeVar("_Committed", covariant=True)
+
+
+class BodyWriter(Protocol[_Committed]):
+    """Where a request body is streamed to: an object or a multipart part."""
+
+    def write(self, data: bytes) -> None: ...
+    def abort(self) -> None: ...
+    def commit(self) -> _Committed: ...
+
+
+async def receive_into(req: Request, writer: BodyWriter[_Committed]) -> _Committed:
+    """Stream the request body into ``writer``; abort it on any failure; returns what
+    ``commit`` returns (a part's etag)."""
     try:
         async for chunk in req.stream():
             writer.write(chunk)
     except BaseException:
         writer.abort()
         raise
-    writer.commit()
+    return writer.commit()
 
 
 async def insert_object(
