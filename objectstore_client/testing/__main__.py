@@ -43,16 +43,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--strict-filesystem",
         action="store_true",
-        help="answer DELETE of a missing key with 500 like the real filesystem backend",
+        help="answer like the real server's filesystem backend: DELETE of a missing key "
+        "(also in a batch) and a write to a key ending in '/' are 500",
+    )
+    parser.add_argument(
+        "--real-wire",
+        action="store_true",
+        help="write responses like the real server: no TCP_NODELAY, GET head and body chunks "
+        "(4096/3967/129 bytes) as separate segments (kept-alive GETs stall on delayed ACKs)",
+    )
+    parser.add_argument(
+        "--endless-batch-errors",
+        action="store_true",
+        help="answer an unparsable batch body with error parts that never end, like the real "
+        "server",
+    )
+    parser.add_argument(
+        "--like-real-server",
+        action="store_true",
+        help="all three above",
+    )
+    parser.add_argument(
+        "--http-stack",
+        choices=["httptools", "h11"],
+        default="httptools",
+        help="HTTP parser and loop: httptools on uvloop (default) or the slower pure-Python h11",
     )
     args = parser.parse_args(argv)
+    real = args.like_real_server
     server = LocalObjectstore(
         host=args.host,
         port=args.port,
         data_dir=args.data_dir,
         storage=args.storage,
         auth_keys=dict(args.auth_key),
-        strict_filesystem=args.strict_filesystem,
+        strict_filesystem=args.strict_filesystem or real,
+        real_wire=args.real_wire or real,
+        endless_batch_errors=args.endless_batch_errors or real,
+        http_stack=args.http_stack,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -36,10 +36,15 @@ class ObjectstoreApp:
     :param storage: where objects live; ``None`` means in memory (see :mod:`._storage`).
     :param auth_keys: ``kid -> public key PEM`` (or ``(pem, permissions)``); auth is off
         when empty.
-    :param strict_filesystem: answer DELETE of a missing key with 500, like the real
-        filesystem backend, instead of the production 204.
+    :param strict_filesystem: answer like the real server's filesystem backend: DELETE of a
+        missing key (also per batch operation) and a write to a key ending in ``/`` are 500,
+        instead of the production 204 / 200.
     :param batch_order: order of batch results; the real server answers in completion order,
         ``"reverse"``/``"shuffle"`` make index-correlation bugs visible in tests.
+    :param real_wire: stream GET bodies in the real server's chunk sizes, the head and each
+        chunk a separate write (see :mod:`._wire`); the socket side is :class:`LocalObjectstore`'s.
+    :param endless_batch_errors: a batch body that fails to parse is answered with error parts
+        without end, like the real server (until the client disconnects).
     """
 
     def __init__(
@@ -51,6 +56,8 @@ class ObjectstoreApp:
         strict_filesystem: bool = False,
         batch_order: BatchOrder = "completion",
         complete_padding: int = 3,
+        real_wire: bool = False,
+        endless_batch_errors: bool = False,
     ) -> None:
         self.storage = storage if storage is not None else MemoryStorage(clock)
         self.uploads = Uploads(self.storage)
@@ -59,6 +66,8 @@ class ObjectstoreApp:
         self.strict_filesystem = strict_filesystem
         self.batch_order = batch_order
         self.complete_padding = complete_padding
+        self.real_wire = real_wire
+        self.endless_batch_errors = endless_batch_errors
         self.random = random.Random(0)
         self.requests_total = 0
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._auth import DELETE, READ, WRITE, AuthContext
@@ -11,6 +13,7 @@ from ._errors import ApiError, EmptyError, client_error, metadata_error
 from ._http import Headers, Request
 from ._metadata import Metadata, MetadataError, content_disposition
 from ._storage import ObjectId, StoredObject
+from ._wire import real_wire_chunks
 
 if TYPE_CHECKING:
     from ._app import ObjectstoreApp
@@ -117,9 +120,10 @@ async def get_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: 
         if requested is None:
             # streamed with chunked encoding and no length, like the real server
             await req.start(200, headers)
-            for chunk in obj.read_range(0, None):
-                await req.body(chunk, more=True)
-            await req.body(b"")
+            if app.real_wire:
+                await _stream_real_wire(req, obj.read_range(0, None))
+            else:
+                await _stream(req, obj.read_range(0, None))
             return
         start, end = requested
         if start is None:
@@ -138,6 +142,24 @@ async def get_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: 
         await req.body(b"")
     finally:
         obj.close()
+
+
+async def _stream(req: Request, chunks: Iterator[bytes]) -> None:
+    """The last chunk goes with the end of the body: a small object is a single write."""
+    previous = next(chunks, b"")
+    for chunk in chunks:
+        await req.body(previous, more=True)
+        previous = chunk
+    await req.body(previous)
+
+
+async def _stream_real_wire(req: Request, chunks: Iterator[bytes]) -> None:
+    """The head, each chunk of the real server's sizes and the end: separate writes."""
+    await asyncio.sleep(0)  # lets CoalescingTransport flush the head on its own
+    for chunk in real_wire_chunks(chunks):
+        await req.body(chunk, more=True)
+        await asyncio.sleep(0)
+    await req.body(b"")
 
 
 async def head_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId) -> None:

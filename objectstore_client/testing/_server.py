@@ -1,7 +1,13 @@
-"""Run the local Objectstore in a background thread (uvicorn on a pre-bound socket)."""
+"""Run the local Objectstore in a background thread (uvicorn on a pre-bound socket).
+
+The HTTP stack is uvicorn with httptools (llhttp, C) on uvloop where it exists (not on
+Windows): the pure-Python h11 parser on the asyncio loop capped small operations at a third of
+the rate. ``http_stack="h11"`` keeps that stack for comparison.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import tempfile
@@ -17,11 +23,14 @@ from ._app import BatchOrder, ObjectstoreApp
 from ._auth import KeySpec
 from ._clock import Clock, system_clock
 from ._storage import FilesystemStorage, MemoryStorage, Storage
+from ._wire import protocol_class
 
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["LocalObjectstore", "serve"]
+__all__ = ["HttpStack", "LocalObjectstore", "serve"]
+
+HttpStack = Literal["httptools", "h11"]
 
 
 class LocalObjectstore:
@@ -39,10 +48,20 @@ class LocalObjectstore:
         ``kid -> (pem, [permissions])``; ``None``/empty turns auth off.
     :param clock: unix-seconds clock used for expiry, token and pre-signature checks
         (e.g. a :class:`FakeClock`).
-    :param strict_filesystem: DELETE of a missing key answers 500 like the real
-        filesystem backend (default: 204 like production).
+    :param strict_filesystem: answer like the real server's filesystem backend: DELETE of
+        a missing key (also inside a batch) and a write to a key ending in ``/`` are 500
+        (default: 204 and 200, like production).
     :param batch_order: ``"completion"`` (default), ``"reverse"`` or ``"shuffle"`` order of
         batch results.
+    :param real_wire: write responses like the real server: accepted sockets without
+        ``TCP_NODELAY``, a GET's head and each body chunk (4096 / 3967 / 129 bytes) as
+        separate writes, so that kept-alive GETs show the real server's delayed-ACK stall.
+        Off by default: every response leaves in one segment (fast tests).
+    :param endless_batch_errors: answer a batch body that fails to parse like the real server
+        (a bug there): error parts with indices 0, 1, 2, ... that never end, until the client
+        hangs up. Off by default: one error part.
+    :param http_stack: ``"httptools"`` (default; uvloop where available) or ``"h11"`` (the
+        pure-Python parser on asyncio's loop, slower; kept for comparisons).
     """
 
     def __init__(
@@ -56,9 +75,14 @@ class LocalObjectstore:
         *,
         strict_filesystem: bool = False,
         batch_order: BatchOrder = "completion",
+        real_wire: bool = False,
+        endless_batch_errors: bool = False,
+        http_stack: HttpStack = "httptools",
     ) -> None:
         if storage not in ("filesystem", "memory"):
             raise ValueError(f"unknown storage {storage!r}")
+        if http_stack not in ("httptools", "h11"):
+            raise ValueError(f"unknown http_stack {http_stack!r}")
         self.host = host
         self.port = port
         self.storage_kind = storage
@@ -67,6 +91,9 @@ class LocalObjectstore:
         self._auth_keys = dict(auth_keys or {})
         self._strict = strict_filesystem
         self._batch_order: BatchOrder = batch_order
+        self.real_wire = real_wire
+        self._endless_batch_errors = endless_batch_errors
+        self.http_stack: HttpStack = http_stack
         self._tmp_dir: str | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -112,10 +139,11 @@ class LocalObjectstore:
         try:  # the `testing` extra; imported here so that the package imports without it
             import uvicorn
 
-            from ._protocol import LowerCaseH11Protocol
+            protocol, loop = _http_protocol(self.http_stack)
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise RuntimeError(
-                'the local Objectstore needs uvicorn: pip install "objectstore-client[testing]"'
+                "the local Objectstore needs uvicorn and httptools: "
+                'pip install "objectstore-client[testing]"'
             ) from exc
         self.app = ObjectstoreApp(
             self._make_storage(),
@@ -123,11 +151,12 @@ class LocalObjectstore:
             clock=self.clock,
             strict_filesystem=self._strict,
             batch_order=self._batch_order,
+            real_wire=self.real_wire,
+            endless_batch_errors=self._endless_batch_errors,
         )
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
-        # the listening socket says so; with proto=0 every response with a body waits ~40 ms
-        # for a delayed ACK (Nagle).
+        # the listening socket says so (the protocol sets it per connection anyway, see _wire).
         sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
@@ -139,7 +168,8 @@ class LocalObjectstore:
             log_level="warning",
             access_log=False,
             server_header=False,
-            http=LowerCaseH11Protocol,
+            http=protocol_class(protocol, real_wire=self.real_wire),
+            loop=loop,
             # hyper accepts ~400 KiB of headers (large custom metadata); h11 defaults to 16 KiB
             h11_max_incomplete_event_size=512 * 1024,
             timeout_graceful_shutdown=2,
@@ -202,6 +232,19 @@ class LocalObjectstore:
     def __repr__(self) -> str:
         state = self._url or "stopped"
         return f"<LocalObjectstore {self.storage_kind} {state}>"
+
+
+def _http_protocol(stack: HttpStack) -> tuple[type[asyncio.Protocol], str]:
+    """uvicorn's protocol class and event loop name for a stack (ImportError if missing)."""
+    if stack == "h11":
+        from ._protocol import LowerCaseH11Protocol
+
+        return LowerCaseH11Protocol, "asyncio"
+    import httptools  # noqa: F401 - uvicorn imports it lazily; fail here, with the hint
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    # "auto": uvloop when installed (the testing extra installs it except on Windows)
+    return HttpToolsProtocol, "auto"
 
 
 def _opt_path(value: str | None) -> Path | None:
