@@ -1,8 +1,10 @@
-"""The asyncio client: ``AsyncClient`` and ``AsyncSession``, and the one async ``_drive`` loop."""
+"""The client, its sessions and multipart upload handles, and the one ``_drive`` loop.
+
+Written once, for asyncio; ``scripts/unasync.py`` generates the blocking twin.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, TypeVar, cast
@@ -33,13 +35,14 @@ from ._batch import (
     OperationError,
     PutResult,
 )
+from ._concurrency_async import sleep, to_thread
 from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
-from ._core.plan import SessionInfo, plan_delete, plan_get, plan_head, plan_put
+from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow
-from ._io_async import AsyncGetResponse, AsyncPayload, async_request_body
+from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
     CompletePart,
     Compression,
@@ -51,6 +54,8 @@ from ._models import (
     Usecase,
 )
 from ._pool import CORE_ERRORS, Wire, to_httpx_error
+from ._pool_async import AsyncResponseStream, connection_pool
+from ._sources_async import async_request_body
 
 __all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]
 
@@ -58,20 +63,25 @@ T = TypeVar("T")
 
 
 class AsyncClient(BaseClient):
-    """The asyncio twin of :class:`Client`: same arguments, same method names.
+    """A connection pool to one Objectstore server; open sessions with :meth:`session`.
 
-    One pool per client (8 connections unless ``connection_kwargs["limits"]`` or ``maxsize``
-    says otherwise: httpcore's async pool slows down with every connection it holds). Use it
-    as ``async with`` or await :meth:`close`; create and use it in one event loop.
+    ``(base_url, metrics_backend=None, propagate_traces=False, retries=None, timeout_ms=None,
+    connection_kwargs=None, token=None)``; the README documents ``connection_kwargs``, retries
+    and timeouts. One pool per client; use it as a context manager or call :meth:`close`.
+    The blocking client is thread-safe, its pool sized for concurrent use. The asyncio client
+    belongs to the event loop it is used in and holds 8 connections unless
+    ``connection_kwargs["limits"]`` or ``maxsize`` says otherwise (httpcore's async pool
+    slows down with every connection it holds).
     """
 
     _transport_type = httpx.AsyncBaseTransport
     _default_limits = ASYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
-        self._wire = Wire(http_kwargs, is_async=True) if Wire.usable(http_kwargs) else None
+        usable = Wire.usable(http_kwargs)
+        self._wire = Wire(http_kwargs, connection_pool, AsyncResponseStream) if usable else None
         self._http = None if self._wire else httpx.AsyncClient(**http_kwargs)
-        self._sleep = asyncio.sleep
+        self._sleep = sleep
 
     def session(self, usecase: Usecase, **scopes: str | int | bool) -> AsyncSession:
         """A session for ``usecase`` and the given scopes (in order); no network call."""
@@ -84,9 +94,12 @@ class AsyncClient(BaseClient):
         if self._http is not None:
             await self._http.aclose()
 
+    # unasync: async-only
     async def aclose(self) -> None:
         """Same as :meth:`close`."""
         await self.close()
+
+    # unasync: end
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -100,7 +113,7 @@ class AsyncClient(BaseClient):
         await self.close()
 
     async def _drive(self, flow: flows.Flow[T], progress: Callable[[int], None] | None = None) -> T:
-        """Run a flow to completion, performing its effects with asyncio I/O."""
+        """Run a flow to completion, performing its effects."""
         answer: Any = None
         error: BaseException | None = None
         while True:
@@ -123,19 +136,7 @@ class AsyncClient(BaseClient):
 
     async def _perform(self, effect: flows.Effect) -> Any:
         if isinstance(effect, flows.Send):
-            kwargs = effect.plan.build_kwargs(effect.session)
-            if effect.plan.body is not None:
-                kwargs["content"], extra = await async_request_body(effect.plan.body)
-                kwargs["headers"].update(extra)
-            if self._http is not None:
-                return await self._http.send(self._http.build_request(**kwargs), stream=True)
-            wire = cast("Wire", self._wire)
-            request = wire.request(kwargs, kwargs.get("content"))
-            try:
-                answer = await wire.pool.handle_async_request(request)
-            except CORE_ERRORS as exc:
-                raise to_httpx_error(exc) from exc
-            return wire.response(answer, effect.plan.method, effect.plan.path)
+            return await self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
             try:
                 if effect.raw and not effect.response.is_stream_consumed:
@@ -150,6 +151,23 @@ class AsyncClient(BaseClient):
         elif isinstance(effect, flows.Emit):
             self._emit(effect.records)
         return None
+
+    async def _send(self, plan: RequestPlan, session: SessionInfo) -> httpx.Response:
+        """Send one attempt of ``plan``: the response with its body unread (the one place a
+        request leaves the client; httpx errors propagate for the flow to decide)."""
+        kwargs = plan.build_kwargs(session)
+        if plan.body is not None:
+            kwargs["content"], extra = await async_request_body(plan.body)
+            kwargs["headers"].update(extra)
+        if self._http is not None:
+            return await self._http.send(self._http.build_request(**kwargs), stream=True)
+        wire = cast("Wire", self._wire)
+        request = wire.request(kwargs, kwargs.get("content"))
+        try:
+            answer = await wire.pool.handle_async_request(request)
+        except CORE_ERRORS as exc:
+            raise to_httpx_error(exc) from exc
+        return wire.response(answer, plan.method, plan.path)
 
 
 class AsyncSession(BaseSession):
@@ -170,7 +188,8 @@ class AsyncSession(BaseSession):
         origin: str | None = None,
         filename: str | None = None,
     ) -> str:
-        """Upload ``contents`` (bytes, binary file, ``os.PathLike``, (async) iterable of bytes).
+        """Upload ``contents``: bytes, a binary file, an ``os.PathLike``, an iterable of bytes
+        (on the asyncio client also an async iterable).
 
         Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
         picks one. Returns the stored key. ``compression`` overrides the usecase's default.
@@ -273,10 +292,16 @@ class AsyncSession(BaseSession):
         config: TransferConfig | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
     ) -> str:
-        """Upload bytes, a path, a binary file or an (async) iterable of bytes of any size.
+        """Upload bytes, a path, a binary file or an iterable of bytes (on the asyncio client
+        also an async iterable) of any size.
 
-        Same behaviour as :meth:`Session.upload`; parts are compressed in worker threads.
-        Memory holds at most ``config.concurrency x config.part_size`` bytes of the source.
+        Below ``config.multipart_threshold`` (and for streams that fit in one part) this is a
+        single streamed put; above it a parallel multipart upload: each part compressed as its
+        own zstd frame in a worker, at most ``config.concurrency`` parts in flight, failed parts
+        retried, the upload aborted on final failure. Memory holds at most
+        ``concurrency x part_size`` bytes of the source. ``progress`` receives ProgressEvents
+        (negative deltas when a part is sent again). Returns the key; reads back
+        byte-identical to a single put.
         """
         args = UploadArgs(
             key=key, compression=compression, content_type=content_type, metadata=metadata,
@@ -297,10 +322,9 @@ class AsyncSession(BaseSession):
         object is a result (``found`` False); other failures are OperationErrors in place.
         """
         prepared, batches, singles, conf = self._batch_jobs(operations, config)
-        done = await _transfer_async.run_bounded(self._client, batches, conf.batch_concurrency)
-        done += await _transfer_async.run_bounded(
-            self._client, singles, conf.individual_concurrency
-        )
+        run = _transfer_async.run_bounded
+        done = await run(self._client, batches, conf.batch_concurrency)
+        done += await run(self._client, singles, conf.individual_concurrency)
         return assemble(prepared, done)
 
     async def get_many(
@@ -336,7 +360,11 @@ class AsyncSession(BaseSession):
 
 
 class AsyncMultipartUpload(BaseMultipartUpload):
-    """The asyncio twin of :class:`MultipartUpload`: same methods, awaitable."""
+    """A multipart upload in progress (upstream-compatible).
+
+    Upload parts with :meth:`put_part` (in any order, concurrently if you like), then
+    :meth:`complete` with the returned parts, or :meth:`abort`.
+    """
 
     def __init__(self, session: AsyncSession, key: str, upload_id: str) -> None:
         super().__init__(key, upload_id)
@@ -355,13 +383,14 @@ class AsyncMultipartUpload(BaseMultipartUpload):
     ) -> CompletePart:
         """Upload part ``part_number`` (from 1) of exactly ``content_length`` bytes.
 
-        A file is read into memory first (in a worker thread), so the part can be retried.
+        A file is read into memory first (``content_length`` bytes; in a worker thread on the
+        asyncio client), so the part can be retried. Re-uploading a part number replaces it.
         """
         mp.check_part(part_number, content_length)
         body = part_body(contents, content_length)
         if body is None:
             read = contents.read  # type: ignore[union-attr]
-            body = await asyncio.to_thread(read_exactly, read, content_length)
+            body = await to_thread(read_exactly, read, content_length)
         info = self._session._info
         plan = mp.plan_part(info, self.key, self.upload_id, part_number, body, content_md5)
         ctx = self._session._client._ctx

@@ -1,107 +1,28 @@
-"""Non-blocking byte streams: async upload bodies and the download AsyncPayload.
+"""The download AsyncPayload: a response body read on the event loop, decoded in a worker.
 
-File reads and compression of large chunks run in worker threads (``asyncio.to_thread``), so
-the event loop is never blocked for a whole chunk.
+Hand-written, unlike the other driver modules: the blocking ``Payload`` (``_io_sync``) is an
+``io.BufferedIOBase`` that may read the network in its own thread, while this one keeps the
+socket on the loop and moves only decompression off it; the two share no control flow.
+Upload bodies are in ``_sources_async``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import IO, Any, NamedTuple
+from typing import NamedTuple
 
 import httpx
 
-from ._constants import DECODE_PIECE_BYTES, UPLOAD_CHUNK_BYTES
+from ._constants import DECODE_PIECE_BYTES
 from ._core.codec import ZstdDecoder
-from ._core.plan import BodySpec, CountingEncoder
 from ._core.reader import ChunkBuffer, Slicer
-from ._exceptions import InvalidInput, map_transport_error
-from ._io_sync import _check_chunk, _remaining
+from ._exceptions import map_transport_error
 from ._models import Metadata
 from ._pool import origin
 
-__all__ = ["AsyncGetResponse", "AsyncPayload", "async_request_body"]
-
-#: Chunks at least this large are compressed in a worker thread.
-_OFFLOAD_BYTES = 256 * 1024
-
-
-async def _chunks_of(
-    source: AsyncIterable[Any] | Iterable[Any],
-) -> AsyncIterator[bytes | bytearray | memoryview]:
-    if isinstance(source, AsyncIterable):
-        async for chunk in source:
-            yield _check_chunk(chunk)
-    else:
-        for chunk in source:
-            yield _check_chunk(chunk)
-
-
-async def _encode(
-    spec: BodySpec, chunks: AsyncIterator[bytes | bytearray | memoryview], size: int | None
-) -> AsyncIterator[bytes]:
-    encoder = CountingEncoder(spec, size)
-    async for chunk in chunks:
-        if encoder.compressing and len(chunk) >= _OFFLOAD_BYTES:
-            out = await asyncio.to_thread(encoder.feed, chunk)
-        else:
-            out = encoder.feed(chunk)
-        if out:
-            yield out
-    tail = encoder.flush()
-    if tail:
-        yield tail
-
-
-async def _slices(view: memoryview) -> AsyncIterator[memoryview]:
-    for start in range(0, len(view), UPLOAD_CHUNK_BYTES):
-        yield view[start : start + UPLOAD_CHUNK_BYTES]
-
-
-async def _file_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
-    while True:
-        chunk = await asyncio.to_thread(file.read, UPLOAD_CHUNK_BYTES)
-        if not chunk:
-            return
-        yield _check_chunk(chunk)  # type: ignore[misc]
-
-
-async def _path_chunks(path: str) -> AsyncIterator[bytes]:
-    file = await asyncio.to_thread(open, path, "rb")
-    try:
-        async for chunk in _file_chunks(file):
-            yield chunk
-    finally:
-        await asyncio.to_thread(file.close)
-
-
-async def async_request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
-    """The httpx ``content`` for one attempt, plus headers it implies (Content-Length)."""
-    data = spec.one_shot()
-    if data is not None:
-        return data, {}
-    size: int | None
-    chunks: AsyncIterator[Any]
-    if spec.kind == "bytes":
-        size, chunks = len(spec.source), _slices(spec.source)
-    elif spec.kind == "path":
-        try:
-            size = (await asyncio.to_thread(os.stat, spec.source)).st_size
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {spec.source!r}: {exc.strerror}") from exc
-        chunks = _path_chunks(spec.source)
-    elif spec.kind == "file":
-        if spec.start is not None:
-            await asyncio.to_thread(spec.source.seek, spec.start)
-        size = _remaining(spec.source, spec.start)
-        chunks = _file_chunks(spec.source)
-    else:
-        size, chunks = None, _chunks_of(spec.source)
-    headers = {} if spec.compress or size is None else {"Content-Length": str(size)}
-    return _encode(spec, chunks, size), headers
+__all__ = ["AsyncGetResponse", "AsyncPayload"]
 
 
 async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:

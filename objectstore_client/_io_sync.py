@@ -1,13 +1,16 @@
-"""Blocking byte streams: upload bodies read from their source, and the download Payload."""
+"""The download Payload: a response body as a blocking, buffered binary stream.
+
+Hand-written, unlike the other driver modules: see ``_io_async`` for why the two payloads
+differ. Upload bodies are in ``_sources_sync``.
+"""
 
 from __future__ import annotations
 
 import io
-import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -16,93 +19,14 @@ from ._constants import (
     PUMP_MIN_RATIO,
     PUMP_PROBE_BYTES,
     PUMP_QUEUE_CHUNKS,
-    UPLOAD_CHUNK_BYTES,
 )
 from ._core.codec import ZstdDecoder
-from ._core.plan import BodySpec, CountingEncoder
 from ._core.reader import ChunkBuffer, Slicer
-from ._exceptions import InvalidInput, map_transport_error
+from ._exceptions import map_transport_error
 from ._models import Metadata
 from ._pool import origin
 
-__all__ = ["GetResponse", "Payload", "request_body"]
-
-
-def _check_chunk(chunk: object) -> bytes | bytearray | memoryview:
-    if isinstance(chunk, (bytes, bytearray, memoryview)):
-        return chunk
-    raise InvalidInput(f"iterable contents must yield bytes, got {type(chunk).__name__}")
-
-
-def encode_chunks(spec: BodySpec, chunks: Iterable[Any], size: int | None) -> Iterator[bytes]:
-    """Count and (maybe) compress chunks as httpx pulls them."""
-    encoder = CountingEncoder(spec, size)
-    for raw in chunks:
-        out = encoder.feed(_check_chunk(raw))
-        if out:
-            yield out
-    tail = encoder.flush()
-    if tail:
-        yield tail
-
-
-def _slices(view: memoryview) -> Iterator[memoryview]:
-    for start in range(0, len(view), UPLOAD_CHUNK_BYTES):
-        yield view[start : start + UPLOAD_CHUNK_BYTES]
-
-
-def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
-    while True:
-        chunk = file.read(UPLOAD_CHUNK_BYTES)
-        if not chunk:
-            return
-        if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise InvalidInput("contents must be opened in binary mode")
-        yield chunk
-
-
-def _path_chunks(path: str) -> Iterator[bytes]:
-    with open(path, "rb") as file:
-        yield from _file_chunks(file)
-
-
-def _remaining(file: IO[bytes], start: int | None) -> int | None:
-    if start is None:
-        return None
-    try:
-        return os.fstat(file.fileno()).st_size - start
-    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
-        end = file.seek(0, io.SEEK_END)
-        file.seek(start)
-        return end - start
-
-
-def request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
-    """The httpx ``content`` for one attempt, plus headers it implies (Content-Length)."""
-    data = spec.one_shot()
-    if data is not None:
-        return data, {}
-    size: int | None
-    if spec.kind == "bytes":
-        size = len(spec.source)
-        chunks: Iterable[Any] = _slices(spec.source)
-    elif spec.kind == "path":
-        try:
-            size = os.stat(spec.source).st_size
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {spec.source!r}: {exc.strerror}") from exc
-        chunks = _path_chunks(spec.source)
-    elif spec.kind == "file":
-        if spec.start is not None:
-            spec.source.seek(spec.start)
-        size = _remaining(spec.source, spec.start)
-        chunks = _file_chunks(spec.source)
-    elif spec.kind == "iter":
-        size, chunks = None, spec.source
-    else:
-        raise InvalidInput("async iterables need AsyncClient; pass bytes, a file or an iterable")
-    headers = {} if spec.compress or size is None else {"Content-Length": str(size)}
-    return encode_chunks(spec, chunks, size), headers
+__all__ = ["GetResponse", "Payload"]
 
 
 class _Pump:

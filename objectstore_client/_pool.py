@@ -7,8 +7,9 @@ already encoded, the headers are ours, redirects and cookies are not used. So re
 an ``httpcore.ConnectionPool`` as ``httpcore.Request`` and come back as an ``httpx.Response``
 (what the rest of the SDK reads), with httpcore errors turned into httpx's.
 
-Why our own network backend: httpcore reads sockets 64 KiB at a time, which makes a 100 MiB
-download thousands of read calls through the h11 event machinery; reading up to
+Why our own network backend (``_pool_async`` and its generated twin ``_pool_sync``): httpcore
+reads sockets 64 KiB at a time, which makes a 100 MiB download thousands of read calls
+through the h11 event machinery; reading up to
 ``SOCKET_READ_BYTES`` per call keeps h11 happy (it buffers what it has not parsed yet) and
 affects only this pool, not other httpx users in the process.
 
@@ -18,20 +19,18 @@ sends through an ``httpx.Client`` built with them, as is.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import ssl
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import httpcore
 import httpx
 
-from ._constants import COALESCE_WRITE_BYTES, SOCKET_READ_BYTES
+from ._constants import COALESCE_WRITE_BYTES
 
-__all__ = ["AsyncBigReadBackend", "BigReadBackend", "Wire", "origin"]
+__all__ = ["CORE_ERRORS", "Coalescer", "Wire", "origin", "to_httpx_error"]
 
 #: httpcore's errors and their httpx twins have the same names.
 CORE_ERRORS = (
@@ -62,7 +61,7 @@ def origin(response: httpx.Response) -> tuple[str, str]:
     return response.request.method, response.request.url.path
 
 
-class _Coalescer:
+class Coalescer:
     """Holds back small writes until the next write or read, so that a request's header block
     and a small body leave in one segment (as http.client sends them): the server then parses
     one packet instead of waking up twice. Nothing waits longer than until the next I/O.
@@ -86,168 +85,20 @@ class _Coalescer:
         return held
 
 
-class _BigReadStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-        self._writes = _Coalescer()
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        held = self._writes.release()
-        if held:
-            # as httpcore does when sending: the server may have answered early
-            with contextlib.suppress(httpcore.WriteError):
-                self._stream.write(held, timeout)
-        return self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        for data in self._writes.plan(buffer):
-            if data:
-                self._stream.write(data, timeout)
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        return _BigReadStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class BigReadBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend, reading up to ``SOCKET_READ_BYTES`` per call."""
-
-    def __init__(self, backend: httpcore.NetworkBackend | None = None) -> None:
-        self._backend = backend or httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _BigReadStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:  # pragma: no cover - the SDK connects over TCP
-        return _BigReadStream(self._backend.connect_unix_socket(path, timeout, socket_options))
-
-    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore retries only
-        self._backend.sleep(seconds)
-
-
-class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
-    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
-        self._stream = stream
-        self._writes = _Coalescer()
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        held = self._writes.release()
-        if held:
-            # as httpcore does when sending: the server may have answered early
-            with contextlib.suppress(httpcore.WriteError):
-                await self._stream.write(held, timeout)
-        return await self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        for data in self._writes.plan(buffer):
-            if data:
-                await self._stream.write(data, timeout)
-
-    async def aclose(self) -> None:
-        await self._stream.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        inner = await self._stream.start_tls(ssl_context, server_hostname, timeout)
-        return _AsyncBigReadStream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class AsyncBigReadBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's anyio backend, reading up to ``SOCKET_READ_BYTES`` per call."""
-
-    def __init__(self, backend: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._backend = backend or httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _AsyncBigReadStream(stream)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - the SDK connects over TCP
-        stream = await self._backend.connect_unix_socket(path, timeout, socket_options)
-        return _AsyncBigReadStream(stream)
-
-    async def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore retries only
-        await self._backend.sleep(seconds)
-
-
-class _SyncBody(httpx.SyncByteStream):
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self._stream
-        except CORE_ERRORS as exc:
-            raise to_httpx_error(exc) from exc
-
-    def close(self) -> None:
-        try:
-            self._stream.close()
-        except CORE_ERRORS as exc:  # pragma: no cover - closing a socket rarely fails
-            raise to_httpx_error(exc) from exc
-
-
-class _AsyncBody(httpx.AsyncByteStream):
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self._stream:
-                yield chunk
-        except CORE_ERRORS as exc:
-            raise to_httpx_error(exc) from exc
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        except CORE_ERRORS as exc:  # pragma: no cover - closing a socket rarely fails
-            raise to_httpx_error(exc) from exc
-
-
 class Wire:
     """Turns planned requests into ``httpcore.Request`` and answers into ``httpx.Response``.
 
-    Built once per client from its httpx options; ``pool`` is the sync or async httpcore pool.
+    Built once per client from its httpx options; ``pool`` is the sync or async httpcore pool
+    that ``connection_pool`` opens (``_pool_sync`` / ``_pool_async``), ``stream`` the class
+    that adapts its response bodies for httpx.
     """
 
-    def __init__(self, http_kwargs: Mapping[str, Any], *, is_async: bool) -> None:
+    def __init__(
+        self,
+        http_kwargs: Mapping[str, Any],
+        connection_pool: Callable[..., Any],
+        stream: Callable[[Any], httpx.SyncByteStream | httpx.AsyncByteStream],
+    ) -> None:
         url: httpx.URL = http_kwargs["base_url"]
         self._scheme = url.raw_scheme
         self._host = url.raw_host
@@ -272,15 +123,8 @@ class Wire:
             "max_keepalive_connections": limits.max_keepalive_connections,
             "keepalive_expiry": limits.keepalive_expiry,
         }
-        self.pool: Any
-        if is_async:
-            self.pool = httpcore.AsyncConnectionPool(
-                network_backend=AsyncBigReadBackend(), **options
-            )
-            self._body: type[Any] = _AsyncBody
-        else:
-            self.pool = httpcore.ConnectionPool(network_backend=BigReadBackend(), **options)
-            self._body = _SyncBody
+        self.pool: Any = connection_pool(**options)
+        self._stream = stream
 
     @staticmethod
     def usable(http_kwargs: Mapping[str, Any]) -> bool:
@@ -335,7 +179,7 @@ class Wire:
         return httpx.Response(
             answer.status,
             headers=answer.headers,
-            stream=self._body(answer.stream),
+            stream=self._stream(answer.stream),
             extensions=extensions,
         )
 

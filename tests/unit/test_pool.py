@@ -1,4 +1,4 @@
-"""_pool.py: the SDK's own httpcore pool (request building, read size, error mapping)."""
+"""The SDK's own httpcore pool (_pool*.py): request building, read size, error mapping."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 from objectstore_client import AsyncClient, Client, ConnectError, Usecase
 from objectstore_client._config import build_config
 from objectstore_client._constants import COALESCE_WRITE_BYTES, SOCKET_READ_BYTES
-from objectstore_client._pool import AsyncBigReadBackend, BigReadBackend, Wire, to_httpx_error
+from objectstore_client._pool import Wire, to_httpx_error
+from objectstore_client._pool_async import AsyncBigReadBackend
+from objectstore_client._pool_sync import BigReadBackend, ResponseStream, connection_pool
 
 
 class RecordingStream(httpcore.NetworkStream):
@@ -67,7 +69,7 @@ def _wire(url: str = "http://h:8/prefix", **connection_kwargs: Any) -> Wire:
     config = build_config(
         url, retries=None, timeout_ms=None, connection_kwargs=connection_kwargs or None
     )
-    return Wire(config.httpx_kwargs, is_async=False)
+    return Wire(config.httpx_kwargs, connection_pool, ResponseStream)
 
 
 def test_request_matches_what_httpx_would_send() -> None:
