@@ -136,7 +136,7 @@ class TransferConfig:
     needs more than about ``part_size`` bytes plus one 1 MiB read chunk). With the defaults
     (concurrency: the number of cores, between 2 and 4): at most 4 x 16 MiB = 64 MiB. Native
     memory comes on top (zstd contexts, the compressed copy of each part in flight, the
-    worker threads' malloc arenas): ``scripts/upload-memory`` measured a process RSS
+    worker threads' malloc arenas): ``scripts/upload-memory.py`` measured a process RSS
     growth of about ``2 x concurrency x part_size`` (62 MiB for 4 x 8 MiB).
 
     :param multipart_threshold: sources of known size at least this large use a multipart

@@ -6,7 +6,7 @@ process, so only the client is measured. The upload source is a seekable synthet
 log-like, compressible text (size known, so the SDK compresses it with all cores); the download
 is decompressed as it is read and checked against the source's CRC-32.
 
-Usage: .venv/bin/python scripts/client-memory [--size-mib 1024] [--driver sync|async]
+Usage: .venv/bin/python scripts/client-memory.py [--size-mib 1024] [--driver sync|async]
 Prints the peak RSS (VmHWM) and exits 1 when it is over the limit (default 100 MiB).
 """
 

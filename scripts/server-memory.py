@@ -5,7 +5,7 @@ Runs `python -m objectstore_client.testing --port 0` as a subprocess, PUTs a 1 G
 generator, GETs it back while discarding the bytes, then reads VmHWM (peak resident set size)
 of the server process from /proc. Exits non-zero if the peak exceeds the limit (200 MiB).
 
-    .venv/bin/python scripts/server-memory [--size-mib 1024] [--limit-mib 200]
+    .venv/bin/python scripts/server-memory.py [--size-mib 1024] [--limit-mib 200]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ to the SDK), uploaded with ``Session.upload`` as a parallel multipart upload. Th
 (LocalObjectstore, filesystem storage) runs in another process, so only the client is
 measured. The object is then read back and checked against the source's CRC-32.
 
-Usage: .venv/bin/python scripts/upload-memory [--size-mib 256] [--part-size-mib 8]
+Usage: .venv/bin/python scripts/upload-memory.py [--size-mib 256] [--part-size-mib 8]
        [--concurrency 4] [--driver sync|async]
 Prints the peak of Python objects held during the upload (tracemalloc: the source bytes the
 SDK buffers) next to concurrency x part size, and the peak RSS growth, which adds native
