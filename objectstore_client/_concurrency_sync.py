@@ -50,11 +50,15 @@ class TaskGroup:
     """
 
     def __init__(self, workers: int, name: str) -> None:
-        self._pool = ThreadPoolExecutor(workers, name)
+        self._workers = workers
+        self._name = name
+        self._pool: ThreadPoolExecutor | None = None  # no threads until the first call
         self._futures: list[Future[None]] = []
 
     def start(self, work: Callable[[T], None], item: T) -> None:
         """Schedule ``work(item)``."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, self._name)
         self._futures.append(self._pool.submit(work, item))
 
     def join(self) -> None:
@@ -63,13 +67,17 @@ class TaskGroup:
             for future in self._futures:
                 future.result()
         finally:
-            self._pool.shutdown()
+            self._shutdown()
 
     def cancel(self) -> None:
         """Drop the calls not yet started and wait for the running ones."""
         for future in self._futures:
             future.cancel()
-        self._pool.shutdown()
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 def map_bounded(function: Callable[[T], R], items: Sequence[T], limit: int, name: str) -> list[R]:

@@ -20,9 +20,9 @@ from ._constants import (
     HEADER_TIME_CREATED,
     HEADER_TIME_EXPIRES,
 )
-from ._core.durations import format_duration, parse_duration
-from ._core.validate import check_compression, check_scope_pair, check_usecase_name
+from ._durations import format_duration, parse_duration
 from ._exceptions import InvalidInput
+from ._fields import check_compression, check_scope_pair, check_usecase_name
 
 __all__ = [
     "CompletePart",

@@ -15,14 +15,7 @@ from ._config import TransferConfig
 from ._constants import PROGRESS_AGGREGATION_BYTES
 from ._core import flows
 from ._core import multipart_wire as wire
-from ._core.multipart import (
-    PartSplitter,
-    PendingPart,
-    ProgressAggregator,
-    UploadJob,
-    choose_strategy,
-    encode_part,
-)
+from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
 from ._core.plan import BodySpec, RequestPlan, SessionInfo
 from ._exceptions import ObjectstoreError
 from ._models import ProgressEvent
@@ -46,92 +39,89 @@ def upload(
     config: TransferConfig,
     progress: Callable[[ProgressEvent], None] | None,
 ) -> str:
-    """Single put or parallel multipart upload of ``spec``; returns the key."""
+    """Single put or parallel multipart upload of ``spec``, as ``UploadCoordinator``
+    decides; returns the key."""
     size, chunks = open_source(spec)
-    aggregator = ProgressAggregator(size, PROGRESS_AGGREGATION_BYTES)
+    upload = UploadCoordinator(
+        info, size, config.multipart_threshold, config.part_size, put_plan, initiate,
+        PROGRESS_AGGREGATION_BYTES,
+    )  # fmt: skip
+    drive, ctx = client._drive, client._ctx
     lock = thread_lock()
 
-    def report(delta: int, final: bool = False) -> None:
+    def report(delta: int) -> None:
         with lock:
-            if final:
-                events = [aggregator.flush()] if aggregator.pending else []
-            else:
-                events = aggregator.add(delta)
-        for event in events:
-            if progress is not None:
-                progress(event)
+            events = upload.progress(delta)
+        _deliver(progress, events)
 
     def single(source: Any, length: int) -> str:
-        key = client._drive(flows.put_flow(client._ctx, info, put_plan(source)))
+        key = drive(flows.put_flow(ctx, info, upload.put_plan(source)))
         report(length)
-        report(0, final=True)
+        _deliver(progress, upload.final_progress())
         return key
 
-    if choose_strategy(size, config) == "single":
+    if upload.strategy == "single":
         return single(spec.source, size or 0)
-    ctx, (init_plan, compress) = client._ctx, initiate
-    job = UploadJob(compress)
     slots = Semaphore(config.concurrency)
     parts = TaskGroup(config.concurrency, "objectstore-part")
 
     def work(part: PendingPart) -> None:
         try:
-            if not job.failed:
-                assert job.key is not None and job.upload_id is not None
-                body = to_thread(encode_part, part, job.compress)
-                plan = wire.plan_part(info, job.key, job.upload_id, part.number, body)
+            if not upload.failed:
+                body = to_thread(encode_part, part, upload.compress)
+                plan = upload.part_plan(part, body)
                 flow = wire.put_part_flow(ctx, info, plan, part.number, part.size)
-                job.part_done(client._drive(flow, report))
+                upload.part_done(drive(flow, report))
         except Exception as exc:  # a part's failure; cancellation and exits propagate
-            job.fail(exc)
+            upload.fail(exc)
         finally:
             slots.release()
 
-    def submit(part: PendingPart) -> None:
-        if job.upload_id is None:
-            job.started(*client._drive(wire.initiate_flow(ctx, info, init_plan)))
+    def schedule(part: PendingPart) -> None:
+        if upload.needs_initiate:
+            upload.started(*drive(wire.initiate_flow(ctx, info, upload.initiate_plan)))
         parts.start(work, part)
 
-    splitter = PartSplitter(config.part_size)
     try:
         slots.acquire()  # the slot of the part being filled
         for chunk in chunks:
-            for part in splitter.feed(chunk):
-                submit(part)
+            for part in upload.feed(chunk):
+                schedule(part)
                 slots.acquire()
-            if job.failed:
+            if upload.failed:
                 break
         else:
-            last = splitter.finish()
-            if last is not None and job.upload_id is None:  # the source fits in one part
-                parts.join()
-                return single(b"".join(last.chunks), last.size)
+            last = upload.finish()
+            if isinstance(last, OnePut):  # nothing was scheduled
+                return single(last.body, last.size)
             if last is not None:
-                submit(last)
+                schedule(last)
         parts.join()
-        if job.failure is not None:
-            raise job.failure
-        assert job.key is not None and job.upload_id is not None
-        done = job.completion_parts(splitter.parts_emitted)
-        plan = wire.plan_complete(info, job.key, job.upload_id, done)
-        key = client._drive(wire.complete_flow(ctx, info, plan))
-        job.completed = True
+        key = drive(wire.complete_flow(ctx, info, upload.complete_plan()))
+        upload.completed()
     except BaseException:
         parts.cancel()
-        if job.needs_abort:
-            _abort(client, info, job)
+        _abort(client, info, upload)
         raise
-    report(0, final=True)
+    _deliver(progress, upload.final_progress())
     return key
 
 
-def _abort(client: Client, info: SessionInfo, job: UploadJob) -> None:
-    assert job.key is not None and job.upload_id is not None
+def _deliver(progress: Callable[[ProgressEvent], None] | None, events: list[ProgressEvent]) -> None:
+    if progress is not None:
+        for event in events:
+            progress(event)
+
+
+def _abort(client: Client, info: SessionInfo, upload: UploadCoordinator) -> None:
+    """Send the abort if an upload was left behind; a failure to abort is only logged."""
+    plan = upload.abort_plan()
+    if plan is None:
+        return
     try:
-        plan = wire.plan_abort(info, job.key, job.upload_id)
         client._drive(wire.abort_flow(client._ctx, info, plan))
     except ObjectstoreError:
-        _log.warning("could not abort multipart upload %s of %r", job.upload_id, job.key)
+        _log.warning("could not abort multipart upload %s (%s)", upload.upload_id, plan.path)
 
 
 def run_bounded(

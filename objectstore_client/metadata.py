@@ -8,8 +8,8 @@ from ._constants import (
     HEADER_TIME_CREATED,
     HEADER_TIME_EXPIRES,
 )
-from ._core.durations import format_duration as format_timedelta
-from ._core.durations import parse_duration as parse_timedelta
+from ._durations import format_duration as format_timedelta
+from ._durations import parse_duration as parse_timedelta
 from ._models import (
     Compression,
     ExpirationPolicy,

@@ -1,26 +1,29 @@
 """Automatic multipart uploads, sans-I/O: every decision (single put or multipart, part
-splitting, per-part zstd frames, progress aggregation, abort on failure). The schedulers in
-``_transfer_sync.py`` and ``_transfer_async.py`` only read the source and run parts
-concurrently; the requests and flows of the endpoints are in ``multipart_wire.py``.
+splitting, per-part zstd frames, lazy initiate, one-part fallback, completion and abort,
+progress aggregation) in :class:`UploadCoordinator`. The schedulers (``_transfer_async.py``
+and the sync twin generated from it) only read the source and run parts concurrently; the
+requests and flows of the endpoints are in ``multipart_wire.py``.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import attrs
 
-from .._config import TransferConfig
 from .._models import CompletePart, ProgressEvent
 from .codec import ZstdEncoder
+from .multipart_wire import plan_abort, plan_complete, plan_part
+from .plan import RequestPlan, SessionInfo
 
 __all__ = [
+    "OnePut",
     "PartSplitter",
     "PendingPart",
     "ProgressAggregator",
-    "UploadJob",
-    "choose_strategy",
+    "UploadCoordinator",
     "encode_part",
 ]
 
@@ -28,12 +31,12 @@ __all__ = [
 Strategy = Literal["single", "multipart", "probe"]
 
 
-def choose_strategy(size: int | None, config: TransferConfig) -> Strategy:
+def _strategy(size: int | None, threshold: int) -> Strategy:
     """Single put below the threshold, multipart above it; ``probe`` for unknown sizes
     (decided after the first part: a stream that ends within it is sent with one put)."""
     if size is None:
         return "probe"
-    return "multipart" if size >= config.multipart_threshold and size > 0 else "single"
+    return "multipart" if size >= threshold and size > 0 else "single"
 
 
 @attrs.define
@@ -137,29 +140,95 @@ class ProgressAggregator:
         return self._pending
 
 
-@attrs.define
-class UploadJob:
-    """State of one automatic multipart upload and the decisions taken on it.
+@attrs.frozen
+class OnePut:
+    """The source ended within its first part: send it with one put instead (no upload)."""
 
-    Abort is needed from the moment an upload id exists until completion succeeded; the
-    first failure stops the scheduling of new parts and is the error raised.
+    body: bytes
+    size: int
+
+
+@attrs.frozen
+class _Started:
+    key: str
+    upload_id: str
+
+
+class UploadCoordinator:
+    """Every decision of one automatic upload; the schedulers only perform them.
+
+    A single put below the threshold (``strategy``); otherwise parts cut from the source,
+    the upload initiated lazily just before the first part is sent (``needs_initiate``), a
+    stream that ends within its first part sent with one put after all (``finish``), the
+    first part failure stopping the reading and becoming the error, completion only with
+    every part, abort from the moment an upload id exists until completion succeeded, and
+    the progress of both paths aggregated with a final flush. Sans-I/O: it plans requests,
+    the scheduler drives them. Part results may arrive from worker threads: ``part_done``
+    and ``fail`` are single assignments; the scheduler serialises ``progress``.
     """
 
-    compress: bool
-    key: str | None = None
-    upload_id: str | None = None
-    parts: dict[int, CompletePart] = attrs.field(factory=dict)
-    failure: BaseException | None = None
-    completed: bool = False
+    def __init__(
+        self,
+        session: SessionInfo,
+        size: int | None,
+        threshold: int,
+        part_size: int,
+        put_plan: Callable[[Any], RequestPlan],
+        initiate: tuple[RequestPlan, bool],
+        progress_every: int,
+    ) -> None:
+        self._session = session
+        self._put_plan = put_plan
+        #: The initiate request (sent once, before the first part).
+        self.initiate_plan, self.compress = initiate
+        #: "single" (one put), "multipart", or "probe" (size unknown: decided by ``finish``).
+        self.strategy: Strategy = _strategy(size, threshold)
+        self._splitter = PartSplitter(part_size)
+        self._progress = ProgressAggregator(size, progress_every)
+        self._upload: _Started | None = None
+        self._parts: dict[int, CompletePart] = {}
+        self._completed = False
+        #: The first part failure (the error of the whole upload), if any.
+        self.failure: BaseException | None = None
 
-    def started(self, key: str, upload_id: str) -> None:
-        """The upload exists: from now on a failure must abort it."""
-        self.key, self.upload_id = key, upload_id
+    # -- the source ---------------------------------------------------------------------
+
+    def feed(self, chunk: bytes | bytearray | memoryview) -> list[PendingPart]:
+        """Parts completed by ``chunk``, to schedule in order (often none)."""
+        return self._splitter.feed(chunk)
+
+    def finish(self) -> OnePut | PendingPart | None:
+        """At the end of the source: the last part to schedule, or None when the parts are
+        all out, or a OnePut when no upload was needed after all."""
+        last = self._splitter.finish()
+        if last is not None and self._upload is None:
+            return OnePut(b"".join(last.chunks), last.size)
+        return last
+
+    def put_plan(self, source: Any) -> RequestPlan:
+        """The single put of ``source`` (the whole source, or a OnePut's body)."""
+        return self._put_plan(source)
+
+    # -- the upload ---------------------------------------------------------------------
 
     @property
-    def needs_abort(self) -> bool:
-        """An upload was initiated and not completed."""
-        return self.upload_id is not None and not self.completed
+    def needs_initiate(self) -> bool:
+        """Whether the upload must be initiated before the next part is scheduled."""
+        return self._upload is None
+
+    def started(self, key: str, upload_id: str) -> None:
+        """The upload exists: from now on a failure aborts it."""
+        self._upload = _Started(key, upload_id)
+
+    def _started(self) -> _Started:
+        if self._upload is None:
+            raise RuntimeError("a part was scheduled before the upload was initiated")
+        return self._upload
+
+    def part_plan(self, part: PendingPart, body: bytes | memoryview) -> RequestPlan:
+        """The request of one part, with its encoded body."""
+        upload = self._started()
+        return plan_part(self._session, upload.key, upload.upload_id, part.number, body)
 
     @property
     def failed(self) -> bool:
@@ -167,17 +236,47 @@ class UploadJob:
         return self.failure is not None
 
     def part_done(self, part: CompletePart) -> None:
-        """Record a uploaded part."""
-        self.parts[part.part_number] = part
+        """Record an uploaded part."""
+        self._parts[part.part_number] = part
 
     def fail(self, error: BaseException) -> None:
-        """Record a failure; the first one wins."""
+        """Record a part failure; the first one wins."""
         if self.failure is None:
             self.failure = error
 
-    def completion_parts(self, count: int) -> list[CompletePart]:
-        """The parts for ``complete``, checked to be exactly 1..count."""
-        missing = [n for n in range(1, count + 1) if n not in self.parts]
+    def complete_plan(self) -> RequestPlan:
+        """The completion, once every part is done; raises the first part failure instead."""
+        if self.failure is not None:
+            raise self.failure
+        upload = self._started()
+        count = self._splitter.parts_emitted
+        missing = [n for n in range(1, count + 1) if n not in self._parts]
         if missing:
             raise RuntimeError(f"parts {missing} were not uploaded")
-        return [self.parts[n] for n in range(1, count + 1)]
+        parts = [self._parts[n] for n in range(1, count + 1)]
+        return plan_complete(self._session, upload.key, upload.upload_id, parts)
+
+    def completed(self) -> None:
+        """The server assembled the object: nothing to abort any more."""
+        self._completed = True
+
+    def abort_plan(self) -> RequestPlan | None:
+        """After an error: the abort to send, or None when no upload is left behind."""
+        if self._upload is None or self._completed:
+            return None
+        return plan_abort(self._session, self._upload.key, self._upload.upload_id)
+
+    @property
+    def upload_id(self) -> str | None:
+        """The server's id of the upload, once initiated (for messages)."""
+        return None if self._upload is None else self._upload.upload_id
+
+    # -- progress -------------------------------------------------------------------------
+
+    def progress(self, delta: int) -> list[ProgressEvent]:
+        """Record bytes sent (negative when a part is sent again); the events now due."""
+        return self._progress.add(delta)
+
+    def final_progress(self) -> list[ProgressEvent]:
+        """The last event, when anything is still pending (after the upload succeeded)."""
+        return [self._progress.flush()] if self._progress.pending else []

@@ -7,15 +7,25 @@ import warnings
 import pytest
 import zstandard
 
-from objectstore_client import CompletePart, InvalidInput, ProgressEvent, TransferConfig
+from objectstore_client import (
+    CompletePart,
+    InvalidInput,
+    ProgressEvent,
+    Scope,
+    TransferConfig,
+    Usecase,
+)
 from objectstore_client._core.multipart import (
+    OnePut,
     PartSplitter,
+    PendingPart,
     ProgressAggregator,
-    UploadJob,
-    choose_strategy,
+    UploadCoordinator,
     encode_part,
 )
-from objectstore_client._core.multipart_wire import check_upload_id
+from objectstore_client._core.multipart_wire import check_upload_id, plan_initiate
+from objectstore_client._core.plan import RequestPlan, SessionInfo, plan_put
+from objectstore_client._core.tokens import TokenCache
 
 
 def _config(**kwargs: int) -> TransferConfig:
@@ -80,30 +90,84 @@ def test_progress_aggregates_and_reports_rewinds_at_once() -> None:
     assert agg.pending == 0
 
 
+def _coordinator(size: int | None, threshold: int = 100, part_size: int = 4) -> UploadCoordinator:
+    info = SessionInfo(Usecase("u"), Scope(org=1), None, TokenCache(lambda: 0.0))
+
+    def put_plan(source: object) -> RequestPlan:
+        return plan_put(info, source, **_NO_OPTIONS)
+
+    initiate = plan_initiate(info, **_NO_OPTIONS)
+    return UploadCoordinator(info, size, threshold, part_size, put_plan, initiate, 10)
+
+
+_NO_OPTIONS: dict[str, None] = dict.fromkeys(
+    ["key", "compression", "content_type", "metadata", "expiration_policy", "origin", "filename"]
+)
+
+
 def test_strategy() -> None:
-    config = _config(multipart_threshold=100, part_size=1024)
-    assert choose_strategy(99, config) == "single"
-    assert choose_strategy(100, config) == "multipart"
-    assert choose_strategy(0, config) == "single"
-    assert choose_strategy(None, config) == "probe"
+    assert _coordinator(99).strategy == "single"
+    assert _coordinator(100).strategy == "multipart"
+    assert _coordinator(0).strategy == "single"
+    assert _coordinator(None).strategy == "probe"
 
 
-def test_upload_job_decisions() -> None:
-    job = UploadJob(compress=True)
-    assert not job.needs_abort
-    job.started("key", "upload-1")
-    assert job.needs_abort
-    job.part_done(CompletePart(2, "b"))
-    job.part_done(CompletePart(1, "a"))
-    assert job.completion_parts(2) == [CompletePart(1, "a"), CompletePart(2, "b")]
-    with pytest.raises(RuntimeError, match=r"\[3\]"):
-        job.completion_parts(3)
+def test_a_stream_that_ends_within_its_first_part_is_one_put() -> None:
+    upload = _coordinator(None)
+    assert upload.feed(b"abc") == []
+    last = upload.finish()
+    assert last == OnePut(b"abc", 3)
+    assert upload.abort_plan() is None  # nothing was initiated
+    assert upload.put_plan(last.body).method == "POST"
+
+
+def test_upload_lifecycle_initiate_parts_complete() -> None:
+    upload = _coordinator(None)
+    assert upload.compress  # the usecase's default compression
+    parts = upload.feed(b"abcdefghij")
+    assert [p.number for p in parts] == [1, 2]
+    assert upload.needs_initiate
+    with pytest.raises(RuntimeError, match="before the upload was initiated"):
+        upload.part_plan(parts[0], b"abcd")
+    upload.started("key", "upload-1")
+    assert not upload.needs_initiate
+    plan = upload.part_plan(parts[0], b"abcd")
+    assert plan.method == "PUT" and "part_number=1" not in plan.path  # a query parameter
+    assert plan.kwargs["params"]["part_number"] == 1
+    last = upload.finish()
+    assert isinstance(last, PendingPart) and last.number == 3
+    upload.part_done(CompletePart(3, "c"))
+    upload.part_done(CompletePart(1, "a"))
+    with pytest.raises(RuntimeError, match=r"\[2\]"):
+        upload.complete_plan()
+    upload.part_done(CompletePart(2, "b"))
+    assert upload.complete_plan().method == "POST"
+    abort = upload.abort_plan()
+    assert abort is not None and abort.method == "DELETE"
+    upload.completed()
+    assert upload.abort_plan() is None
+
+
+def test_the_first_part_failure_is_the_error() -> None:
+    upload = _coordinator(1000)
+    upload.started("key", "upload-1")
     first, second = ValueError("first"), ValueError("second")
-    job.fail(first)
-    job.fail(second)
-    assert job.failed and job.failure is first
-    job.completed = True
-    assert not job.needs_abort
+    upload.fail(first)
+    upload.fail(second)
+    assert upload.failed and upload.failure is first
+    with pytest.raises(ValueError, match="first"):
+        upload.complete_plan()
+    assert upload.abort_plan() is not None
+
+
+def test_progress_is_aggregated_then_flushed_once() -> None:
+    upload = _coordinator(1000)
+    assert upload.progress(4) == []
+    assert [e.delta for e in upload.progress(8)] == [12]
+    assert [e.delta for e in upload.progress(-5)] == [-5]
+    assert upload.progress(3) == []
+    assert [e.delta for e in upload.final_progress()] == [3]
+    assert upload.final_progress() == []
 
 
 @pytest.mark.parametrize("bad", ["", "/x", "a/../b", "./a", "a//b", 5])

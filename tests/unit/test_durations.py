@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from objectstore_client import InvalidInput
-from objectstore_client._core.durations import format_duration, parse_duration
+from objectstore_client._durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from .._exceptions import InvalidInput
+from ._exceptions import InvalidInput
 
 __all__ = ["format_duration", "parse_duration"]
 

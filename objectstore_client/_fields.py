@@ -1,0 +1,71 @@
+"""The rules of the value objects' fields: usecase names, scopes, compression names.
+
+Below ``_models`` and ``_core`` (both use them), so that neither has to import the other's
+layer; each check raises InvalidInput naming the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from ._exceptions import InvalidInput
+
+__all__ = [
+    "COMPRESSIONS",
+    "SCOPE_VALUE_ALLOWED_CHARS",
+    "check_compression",
+    "check_scope_pair",
+    "check_usecase_name",
+]
+
+#: Characters the server accepts in scope names and values.
+SCOPE_VALUE_ALLOWED_CHARS = frozenset(string.ascii_letters + string.digits + "-_()$!+'")
+_USECASE = re.compile(r"[A-Za-z0-9_-]+")
+COMPRESSIONS = ("zstd", "none")
+
+
+def check_usecase_name(name: object) -> str:
+    """A usecase is a non-empty string of ``[A-Za-z0-9_-]``."""
+    if not isinstance(name, str):
+        raise InvalidInput(f"usecase name must be a str, got {type(name).__name__}")
+    if not name:
+        raise InvalidInput("usecase name must not be empty")
+    if not _USECASE.fullmatch(name):
+        raise InvalidInput(f"invalid usecase name {name!r}: use only A-Z a-z 0-9 _ -")
+    return name
+
+
+def check_scope_pair(name: str, value: object) -> str:
+    """Validate one scope; returns the value as sent (``str(value)``, so ``True`` -> ``"True"``)."""
+    if not name:
+        raise InvalidInput("scope name must not be empty")
+    bad = sorted(set(name) - SCOPE_VALUE_ALLOWED_CHARS)
+    if bad:
+        raise InvalidInput(f"invalid scope key {name!r}: characters {''.join(bad)!r} not allowed")
+    if value is None:
+        raise InvalidInput(f"scope value for {name!r} must not be None")
+    if not isinstance(value, (str, int)):  # bool is an int
+        raise InvalidInput(
+            f"scope value for {name!r} must be str, int or bool, got {type(value).__name__}"
+        )
+    text = str(value)
+    if not text:
+        raise InvalidInput(f"scope value for {name!r} cannot be empty")
+    bad = sorted(set(text) - SCOPE_VALUE_ALLOWED_CHARS)
+    if bad:
+        raise InvalidInput(
+            f"invalid scope value {text!r} for {name!r}: characters {''.join(bad)!r} not allowed"
+        )
+    return text
+
+
+def check_compression(value: object, *, allow_none: bool) -> str | None:
+    """``"zstd"`` or ``"none"``; ``None``/``""`` only where a default applies."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise InvalidInput("compression must be 'zstd' or 'none'")
+    if value not in COMPRESSIONS:
+        raise InvalidInput(f"unknown compression {value!r}: expected 'zstd' or 'none'")
+    return str(value)
