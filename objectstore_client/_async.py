@@ -138,14 +138,9 @@ class AsyncClient(BaseClient):
         if isinstance(effect, flows.Send):
             return await self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
-            try:
-                if effect.raw and not effect.response.is_stream_consumed:
-                    return b"".join([chunk async for chunk in effect.response.aiter_raw()])
-                return await effect.response.aread()
-            finally:
-                await effect.response.aclose()
+            return await self._read(cast("httpx.Response", effect.response), effect.raw)
         if isinstance(effect, flows.Close):
-            await effect.response.aclose()
+            await cast("httpx.Response", effect.response).aclose()
         elif isinstance(effect, flows.Sleep):
             await self._sleep(effect.seconds)
         elif isinstance(effect, flows.Emit):
@@ -168,6 +163,16 @@ class AsyncClient(BaseClient):
         except CORE_ERRORS as exc:
             raise to_httpx_error(exc) from exc
         return wire.response(answer, plan.method, plan.path)
+
+    @staticmethod
+    async def _read(response: httpx.Response, raw: bool) -> bytes:
+        """The whole body of a response that ``_send`` returned; the response is closed."""
+        try:
+            if raw and not response.is_stream_consumed:
+                return b"".join([chunk async for chunk in response.aiter_raw()])
+            return await response.aread()
+        finally:
+            await response.aclose()
 
 
 class AsyncSession(BaseSession):
@@ -210,9 +215,10 @@ class AsyncSession(BaseSession):
         encoding is in ``accept_encoding`` (then ``metadata.compression`` names it).
         """
         plan = plan_get(self._info, key)
-        response = await self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
-        if response is None:
+        found = await self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
+        if found is None:
             return None
+        response = cast("httpx.Response", found)  # what _send returned
         try:
             metadata, decode = response_metadata(response, decompress, accept_encoding)
         except BaseException:

@@ -132,14 +132,9 @@ class Client(BaseClient):
         if isinstance(effect, flows.Send):
             return self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
-            try:
-                if effect.raw and not effect.response.is_stream_consumed:
-                    return b"".join([chunk for chunk in effect.response.iter_raw()])
-                return effect.response.read()
-            finally:
-                effect.response.close()
+            return self._read(cast("httpx.Response", effect.response), effect.raw)
         if isinstance(effect, flows.Close):
-            effect.response.close()
+            cast("httpx.Response", effect.response).close()
         elif isinstance(effect, flows.Sleep):
             self._sleep(effect.seconds)
         elif isinstance(effect, flows.Emit):
@@ -162,6 +157,16 @@ class Client(BaseClient):
         except CORE_ERRORS as exc:
             raise to_httpx_error(exc) from exc
         return wire.response(answer, plan.method, plan.path)
+
+    @staticmethod
+    def _read(response: httpx.Response, raw: bool) -> bytes:
+        """The whole body of a response that ``_send`` returned; the response is closed."""
+        try:
+            if raw and not response.is_stream_consumed:
+                return b"".join([chunk for chunk in response.iter_raw()])
+            return response.read()
+        finally:
+            response.close()
 
 
 class Session(BaseSession):
@@ -204,9 +209,10 @@ class Session(BaseSession):
         encoding is in ``accept_encoding`` (then ``metadata.compression`` names it).
         """
         plan = plan_get(self._info, key)
-        response = self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
-        if response is None:
+        found = self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
+        if found is None:
             return None
+        response = cast("httpx.Response", found)  # what _send returned
         try:
             metadata, decode = response_metadata(response, decompress, accept_encoding)
         except BaseException:

@@ -1,6 +1,6 @@
 """Each operation written once, as a generator flow that yields effects to a driver.
 
-Effects: :class:`Send` (answer: an ``httpx.Response`` whose body is unread, or a
+Effects: :class:`Send` (answer: a :class:`Response` whose body is unread, or a
 TransportError thrown in), :class:`ReadBody` (answer: the body bytes), :class:`Close`,
 :class:`Sleep`, :class:`Emit` (metric records for the MetricsBackend) and :class:`Progress`
 (signed byte deltas for an upload's progress callback). ``_sync._drive``
@@ -10,11 +10,10 @@ and ``_async._drive`` are the only two drivers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 import attrs
-import httpx
 
 from .._exceptions import ObjectstoreError, RequestError, TransportError
 from .._models import Metadata
@@ -29,6 +28,7 @@ __all__ = [
     "OpContext",
     "Progress",
     "ReadBody",
+    "Response",
     "Send",
     "Sleep",
     "delete_flow",
@@ -38,6 +38,17 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class Response(Protocol):
+    """What flows read of a response: the driver's own type (``httpx.Response`` today),
+    passed back to it unread in ReadBody and Close."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
 
 
 @attrs.frozen(eq=False)
@@ -55,7 +66,7 @@ class ReadBody:
     ``raw`` keeps a ``Content-Encoding`` undecoded (stored bytes of a range read).
     """
 
-    response: httpx.Response
+    response: Response
     raw: bool = False
 
 
@@ -63,7 +74,7 @@ class ReadBody:
 class Close:
     """Close a response without reading the rest of its body."""
 
-    response: httpx.Response
+    response: Response
 
 
 @attrs.frozen
@@ -107,7 +118,7 @@ def send(
     ok: frozenset[int],
     *,
     progress: int = 0,
-) -> Flow[httpx.Response | None]:
+) -> Flow[Response | None]:
     """Send with retries. Returns the response for an ``ok`` status, None for a drained 404
     (when 404 is not ``ok``), and raises RequestError for other statuses.
 
@@ -118,7 +129,7 @@ def send(
     while True:
         attempt += 1
         try:
-            response: httpx.Response = yield Send(plan, session)
+            response: Response = yield Send(plan, session)
             if progress:
                 yield Progress(progress)
         except TransportError as exc:
@@ -201,13 +212,11 @@ def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[st
     return (yield from _measured(ctx, "put", session, _put(ctx, session, plan), sizes))
 
 
-def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[httpx.Response | None]:
+def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
     return (yield from send(ctx, session, plan, frozenset({200, 206})))
 
 
-def get_flow(
-    ctx: OpContext, session: SessionInfo, plan: RequestPlan
-) -> Flow[httpx.Response | None]:
+def get_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
     """Start a download: the open response (body unread), or None when the object is missing.
 
     Latency is time to headers, like upstream.

@@ -11,13 +11,11 @@ import math
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-import httpx
-
 from .._constants import MAX_PRESIGN_SECONDS
 from .._exceptions import InvalidInput
 from .._models import Permission
 from .plan import SessionInfo, object_path
-from .urls import _secret_key, base_origin
+from .urls import BaseURL, _secret_key, base_origin
 
 __all__ = [
     "MAX_PRESIGN_DURATION",
@@ -55,7 +53,7 @@ def build_canonical_form(method: str, encoded_path: str, encoded_query: str) -> 
 
 
 def presigned_url(
-    base_url: httpx.URL,
+    base_url: BaseURL,
     session: SessionInfo,
     method: str,
     key: str,

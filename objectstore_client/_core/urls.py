@@ -5,21 +5,36 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import timedelta
-
-import httpx
+from typing import Protocol
 
 from .._exceptions import InvalidInput
 from .._models import Permission
 from .plan import SessionInfo, object_path
 from .tokens import SecretKey
 
-__all__ = ["PARAM_AUTH", "base_origin", "mint_token", "object_url"]
+__all__ = ["PARAM_AUTH", "BaseURL", "base_origin", "mint_token", "object_url"]
 
 #: Query parameter carrying a token in object URLs.
 PARAM_AUTH = "os_auth"
 
 
-def base_origin(base_url: httpx.URL) -> str:
+class BaseURL(Protocol):
+    """The parts of the client's base URL that URLs are built from (``httpx.URL`` has them)."""
+
+    @property
+    def scheme(self) -> str: ...
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int | None: ...
+
+    @property
+    def raw_path(self) -> bytes: ...
+
+
+def base_origin(base_url: BaseURL) -> str:
     """``scheme://host:port/prefix`` with IPv6 hosts bracketed and the port always present."""
     host = base_url.host
     if ":" in host:
@@ -36,7 +51,7 @@ def _secret_key(session: SessionInfo, what: str) -> SecretKey:
 
 
 def object_url(
-    base_url: httpx.URL,
+    base_url: BaseURL,
     session: SessionInfo,
     key: str,
     token_validity: timedelta | None,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpcore
 import httpx
 import pytest
 
-from objectstore_client import AsyncClient, Client, ConnectError, Usecase
+from objectstore_client import AsyncClient, Client, ConnectError, RequestTimeout, Usecase
 from objectstore_client._config import build_config
 from objectstore_client._constants import COALESCE_WRITE_BYTES, SOCKET_READ_BYTES
 from objectstore_client._pool import Wire, to_httpx_error
@@ -169,3 +173,70 @@ def test_a_failed_held_write_still_reads_the_answer() -> None:
     stream = BigReadBackend(inner).connect_tcp("h", 1)
     stream.write(b"headers\r\n\r\n")
     assert stream.read(10) == b"" and inner.stream.asked == [SOCKET_READ_BYTES]
+
+
+# -- the default send path against the local server (no transport injected) ----------------
+
+
+def _roundtrip_items() -> tuple[bytes, list[bytes]]:
+    # incompressible and over two socket reads, so the body arrives in several reads
+    return os.urandom(2 * SOCKET_READ_BYTES + 123), [b"a" * 10, b"b" * 20]
+
+
+def test_default_pool_serves_every_operation_sync(objectstore_url: str) -> None:
+    big, stream = _roundtrip_items()
+    with Client(objectstore_url) as client:
+        assert client._wire is not None and client._http is None
+        session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
+        assert session.put(big, "big", compression="none") == "big"
+        assert session.put(iter(stream), "streamed") == "streamed"  # chunked, zstd
+        found = session.get("big")
+        assert found is not None and found.payload.read() == big
+        found = session.get("streamed")
+        assert found is not None and found.payload.read() == b"".join(stream)
+        head = session.head("streamed")
+        assert head is not None and head.compression == "zstd"
+        session.delete("big")
+        assert session.get("big") is None and session.head("big") is None
+
+
+async def test_default_pool_serves_every_operation_async(objectstore_url: str) -> None:
+    big, stream = _roundtrip_items()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for chunk in stream:
+            yield chunk
+
+    async with AsyncClient(objectstore_url) as client:
+        assert client._wire is not None and client._http is None
+        session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
+        assert await session.put(big, "big", compression="none") == "big"
+        assert await session.put(chunks(), "streamed") == "streamed"
+        found = await session.get("big")
+        assert found is not None and await found.payload.read() == big
+        found = await session.get("streamed")
+        assert found is not None and await found.payload.read() == b"".join(stream)
+        await session.delete("big")
+        assert await session.get("big") is None
+
+
+def test_default_pool_keeps_connections_alive(objectstore_url: str) -> None:
+    with Client(objectstore_url) as client:
+        session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
+        for i in range(5):
+            session.put(b"x", f"k{i}")
+            assert session.head(f"k{i}") is not None
+        assert client._wire is not None
+        assert len(client._wire.pool.connections) == 1
+
+
+def test_default_pool_timeouts_surface_as_ours() -> None:
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        with Client(f"http://127.0.0.1:{port}", retries=0, timeout_ms=200) as client:
+            session = client.session(Usecase("u"), org=1)
+            with pytest.raises(RequestTimeout) as caught:
+                session.head("k")
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
