@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import BinaryIO, TextIO
 
 from .. import ObjectstoreError
-from ._commands import COMMANDS, CommandError, Output, classify
+from ._commands import COMMANDS, CommandError, Output, classify, explain
 from ._parser import EXIT_CODES, build_parser, resolve
 
 __all__ = ["EXIT_CODES", "main"]
@@ -45,7 +45,7 @@ def main(
         return EXIT_CODES[exc.kind]
     except ObjectstoreError as exc:
         kind = classify(exc)
-        out.error(kind, str(exc))
+        out.error(kind, explain(kind, exc, args))
         return EXIT_CODES[kind]
     except KeyboardInterrupt:
         out.error("interrupted", "interrupted")

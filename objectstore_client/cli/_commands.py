@@ -285,11 +285,25 @@ def classify(exc: ObjectstoreError) -> str:
     if isinstance(exc, TransportError):
         return "transport"
     if isinstance(exc, RequestError):
-        if exc.status in (401, 403) or (exc.status == 400 and "auth error" in exc.response):
+        # the server refuses a request without token with 400 "auth error: ...", and HEAD
+        # answers carry no body at all: an empty 400 is an auth failure too
+        auth_400 = exc.status == 400 and ("auth error" in exc.response or not exc.response)
+        if exc.status in (401, 403) or auth_400:
             return "auth"
         if exc.status == 404:
             return "not_found"
     return "error"
+
+
+def explain(kind: str, exc: ObjectstoreError, args: argparse.Namespace) -> str:
+    """The error's message, with what to do about it when the CLI knows."""
+    message = str(exc)
+    if kind == "auth" and not (args.token or args.key_file):
+        message += (
+            f"\nhint: the server wants credentials: --token JWT (${ENV['token']}) or "
+            f"--key-id KID --key-file PEM (${ENV['key_id']}, ${ENV['key_file']})"
+        )
+    return message
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], None]] = {
