@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 
-from objectstore_client.cli import _progress
 from objectstore_client.cli._progress import MIN_BYTES, ProgressBar, format_bytes, format_duration
 
 
@@ -19,7 +19,7 @@ class Terminal(io.StringIO):
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """A controllable time.monotonic for the bar's rate, ETA and redraw throttle."""
     now = [1000.0]
-    monkeypatch.setattr(_progress.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
     return now
 
 

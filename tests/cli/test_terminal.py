@@ -42,7 +42,7 @@ def test_progress_bar_renders_in_a_terminal(objectstore_url: str, tmp_path: Path
         assert done.exists(), _tmux("capture-pane", "-p", "-t", session)
         screen = _tmux("capture-pane", "-p", "-t", session)
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True, check=False)
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
     lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
     put_line = next(line for line in lines if line.startswith("put big.bin"))
     assert "100%  [" in put_line and "] " in put_line
