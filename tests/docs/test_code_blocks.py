@@ -75,9 +75,7 @@ def test_every_fence_says_whether_it_runs(block: Block) -> None:
 
 
 @pytest.mark.parametrize("block", PYTHON, ids=[block.id for block in PYTHON])
-def test_python_block_runs(
-    block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_python_block_runs(block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code = compile(block.code, block.id, "exec")
     with LocalObjectstore(storage="memory") as server:

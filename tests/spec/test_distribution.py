@@ -48,8 +48,8 @@ def test_sdist_holds_the_sources_and_no_tests(sdist: Path) -> None:
 def test_wheel_built_from_the_sdist_has_name_version_license_and_script(
     sdist: Path, tmp_path: Path
 ) -> None:
-    with tarfile.open(sdist) as archive:
-        archive.extractall(tmp_path, filter="data")
+    with tarfile.open(sdist) as source:
+        source.extractall(tmp_path, filter="data")
     (unpacked,) = tmp_path.glob("objectstore_sdk-*")
     wheel = _build("wheel", unpacked, tmp_path / "dist")
     archive = zipfile.ZipFile(wheel)
