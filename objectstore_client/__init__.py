@@ -46,6 +46,7 @@ from ._models import (
 )
 from ._sync import Client, MultipartUpload, Session
 from ._utils import guess_mime_type, parse_accept_encoding
+from ._version import __version__ as __version__
 
 __all__ = [
     "AsyncClient",

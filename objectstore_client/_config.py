@@ -30,7 +30,6 @@ import ssl
 import warnings
 from collections.abc import Mapping
 from http.cookiejar import CookieJar
-from importlib import metadata as importlib_metadata
 from typing import Any
 
 import attrs
@@ -55,6 +54,7 @@ from ._constants import (
 )
 from ._core.retry import RetryPolicy
 from ._exceptions import InvalidInput
+from ._version import __version__
 
 __all__ = [
     "ASYNC_DEFAULT_LIMITS",
@@ -78,14 +78,7 @@ _HTTPX_KEYS = ("headers", "verify", "cert", "limits", "timeout", "proxy", "trans
 _URLLIB3_KEYS = ("maxsize", "ca_certs", "cert_file", "key_file", "cert_reqs", "retries", "block")
 
 
-def _version() -> str:
-    try:
-        return importlib_metadata.version("objectstore-client")
-    except importlib_metadata.PackageNotFoundError:  # pragma: no cover - source checkout
-        return "0+unknown"
-
-
-USER_AGENT = f"{USER_AGENT_PREFIX}/{_version()}"
+USER_AGENT = f"{USER_AGENT_PREFIX}/{__version__}"
 
 
 class NoCookies(CookieJar):

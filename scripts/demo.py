@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
+
+from objectstore_client import Client, TimeToLive, Usecase
+from objectstore_client.testing import LocalObjectstore
 
 
 def main() -> int:
-    try:
-        from objectstore_client import Client, TimeToLive, Usecase
-        from objectstore_client.testing import LocalObjectstore
-    except ImportError as exc:  # while the facade or the server is still being built
-        print(f"demo: not available yet ({exc})")
-        return 0
-
-    from datetime import timedelta
-
+    """Start a server, talk to it through the SDK, say what happened, stop it."""
     with LocalObjectstore() as server:
         print(f"local Objectstore running at {server.url}")
         with Client(server.url) as client:

@@ -1,4 +1,4 @@
-"""A faithful local Objectstore server for demos and tests (``objectstore-client[testing]``).
+"""A faithful local Objectstore server for demos and tests (``objectstore-sdk[testing]``).
 
 * :class:`LocalObjectstore` runs it in a background thread: ``with LocalObjectstore() as s:``
   then talk to ``s.url``; ``with serve() as url:`` is the same, yielding the URL.

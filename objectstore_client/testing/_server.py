@@ -143,7 +143,7 @@ class LocalObjectstore:
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise RuntimeError(
                 "the local Objectstore needs uvicorn and httptools: "
-                'pip install "objectstore-client[testing]"'
+                'pip install "objectstore-sdk[testing]"'
             ) from exc
         self.app = ObjectstoreApp(
             self._make_storage(),

@@ -31,8 +31,11 @@ class Target:
 
 
 def version() -> str:
-    """The installed ``objectstore-client`` version in this venv."""
-    return importlib.metadata.version("objectstore-client")
+    """The installed version in this venv: ours (``objectstore-sdk``) or upstream's."""
+    try:
+        return importlib.metadata.version("objectstore-sdk")
+    except importlib.metadata.PackageNotFoundError:
+        return importlib.metadata.version("objectstore-client")
 
 
 def _module() -> Any:

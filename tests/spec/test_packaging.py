@@ -17,7 +17,7 @@ def test_wheel_contains_both_packages_with_markers(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("objectstore_client-*.whl")
+    (wheel,) = tmp_path.glob("objectstore_sdk-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in [
         "objectstore_client/__init__.py",

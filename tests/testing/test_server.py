@@ -193,7 +193,7 @@ def test_package_and_plugin_import_without_uvicorn() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert "objectstore-client[testing]" in result.stdout
+    assert "objectstore-sdk[testing]" in result.stdout
 
 
 @pytest.mark.parametrize("storage", ["filesystem", "memory"])
