@@ -16,7 +16,6 @@ from ._base import (
     BaseClient,
     BaseMultipartUpload,
     BaseSession,
-    UploadArgs,
     part_body,
     put_items,
     read_exactly,
@@ -42,6 +41,7 @@ from ._core import multipart_wire as mp
 from ._core.batch import assemble
 from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow
+from ._core.writes import WriteOptions
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
     CompletePart,
@@ -199,11 +199,11 @@ class AsyncSession(BaseSession):
         Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
         picks one. Returns the stored key. ``compression`` overrides the usecase's default.
         """
-        plan = plan_put(
-            self._info, contents, key=key, compression=compression, content_type=content_type,
-            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
-            filename=filename,
+        options = WriteOptions(
+            key=key, compression=compression, content_type=content_type, metadata=metadata,
+            expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
+        plan = plan_put(self._info, contents, self._write(options))
         return await self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
 
     async def get(
@@ -272,11 +272,11 @@ class AsyncSession(BaseSession):
         ``compression`` is only recorded: compress each part yourself (one zstd frame per
         part), or use :meth:`upload`, which does it all.
         """
-        plan, _ = mp.plan_initiate(
-            self._info, key=key, compression=compression, content_type=content_type,
-            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
-            filename=filename,
+        options = WriteOptions(
+            key=key, compression=compression, content_type=content_type, metadata=metadata,
+            expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
+        plan = mp.plan_initiate(self._info, self._write(options))
         flow = mp.initiate_flow(self._client._ctx, self._info, plan)
         return AsyncMultipartUpload(self, *await self._client._drive(flow))
 
@@ -309,14 +309,12 @@ class AsyncSession(BaseSession):
         (negative deltas when a part is sent again). Returns the key; reads back
         byte-identical to a single put.
         """
-        args = UploadArgs(
+        options = WriteOptions(
             key=key, compression=compression, content_type=content_type, metadata=metadata,
             expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
-        spec, put_plan, initiate, conf = self._upload_args(source, args, config)
-        return await _transfer_async.upload(
-            self._client, self._info, spec, put_plan, initiate, conf, progress
-        )
+        spec, write, conf = self._upload_args(source, options, config)
+        return await _transfer_async.upload(self._client, self._info, spec, write, conf, progress)
 
     async def many(
         self, operations: Sequence[BatchOperation], *, config: BatchConfig | None = None

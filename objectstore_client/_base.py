@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
 
 import attrs
 import httpx
@@ -25,21 +25,21 @@ from ._constants import DEFAULT_PRESIGN_SECONDS
 from ._core import batch, flows
 from ._core.batch import Indexed, Prepared
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
-from ._core.multipart_wire import check_upload_id, plan_initiate
-from ._core.plan import BodySpec, RequestPlan, SessionInfo, classify_body, plan_put
+from ._core.multipart_wire import check_upload_id
+from ._core.plan import BodySpec, SessionInfo, classify_body
 from ._core.presign import presigned_url
 from ._core.tokens import SecretKey, TokenCache
 from ._core.urls import mint_token, object_url
 from ._core.validate import check_key
+from ._core.writes import Write, WriteOptions
 from ._exceptions import InvalidInput, TransportError, map_transport_error
-from ._models import ExpirationPolicy, Metadata, Permission, Scope, Usecase
+from ._models import Metadata, Permission, Scope, Usecase
 from ._tracing import trace_header_source
 
 __all__ = [
     "BaseClient",
     "BaseMultipartUpload",
     "BaseSession",
-    "UploadArgs",
     "part_body",
     "put_items",
     "read_exactly",
@@ -164,16 +164,19 @@ class BaseSession:
         """A fresh token for this session's scope (needs a SecretKey, else ValueError)."""
         return mint_token(self._info, permissions, expiry_seconds, time.time())
 
+    def _write(self, options: WriteOptions) -> Write:
+        """The write options checked against the session's usecase (before any I/O)."""
+        return options.resolve(self._info.usecase)
+
     def _upload_args(
-        self, source: object, args: UploadArgs, config: TransferConfig | None
-    ) -> tuple[BodySpec, Callable[[Any], RequestPlan], tuple[RequestPlan, bool], TransferConfig]:
+        self, source: object, options: WriteOptions, config: TransferConfig | None
+    ) -> tuple[BodySpec, Write, TransferConfig]:
         """Validate an automatic upload completely before any I/O."""
         if config is not None and not isinstance(config, TransferConfig):
             raise InvalidInput(f"config must be a TransferConfig, got {type(config).__name__}")
-        initiate = plan_initiate(self._info, **args)
+        write = self._write(options)
         spec = classify_body(source, compress=False)
-        info = self._info
-        return spec, lambda src: plan_put(info, src, **args), initiate, config or TransferConfig()
+        return spec, write, config or TransferConfig()
 
     def _batch_jobs(
         self, operations: Sequence[BatchOperation], config: BatchConfig | None
@@ -197,18 +200,6 @@ def put_items(items: Mapping[str, bytes] | Sequence[BatchPut]) -> list[BatchOper
     if isinstance(items, Mapping):
         return [BatchPut(value, key) for key, value in items.items()]
     return list(items)
-
-
-class UploadArgs(TypedDict):
-    """The metadata arguments shared by put, upload and initiate_multipart_upload."""
-
-    key: str | None
-    compression: str | None
-    content_type: str | None
-    metadata: Mapping[str, str] | None
-    expiration_policy: ExpirationPolicy | None
-    origin: str | None
-    filename: str | None
 
 
 class BaseMultipartUpload:

@@ -17,7 +17,6 @@ from ._base import (
     BaseClient,
     BaseMultipartUpload,
     BaseSession,
-    UploadArgs,
     part_body,
     put_items,
     read_exactly,
@@ -43,6 +42,7 @@ from ._core import multipart_wire as mp
 from ._core.batch import assemble
 from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow
+from ._core.writes import WriteOptions
 from ._io_sync import GetResponse, Payload
 from ._models import (
     CompletePart,
@@ -193,11 +193,11 @@ class Session(BaseSession):
         Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
         picks one. Returns the stored key. ``compression`` overrides the usecase's default.
         """
-        plan = plan_put(
-            self._info, contents, key=key, compression=compression, content_type=content_type,
-            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
-            filename=filename,
+        options = WriteOptions(
+            key=key, compression=compression, content_type=content_type, metadata=metadata,
+            expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
+        plan = plan_put(self._info, contents, self._write(options))
         return self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
 
     def get(
@@ -266,11 +266,11 @@ class Session(BaseSession):
         ``compression`` is only recorded: compress each part yourself (one zstd frame per
         part), or use :meth:`upload`, which does it all.
         """
-        plan, _ = mp.plan_initiate(
-            self._info, key=key, compression=compression, content_type=content_type,
-            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
-            filename=filename,
+        options = WriteOptions(
+            key=key, compression=compression, content_type=content_type, metadata=metadata,
+            expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
+        plan = mp.plan_initiate(self._info, self._write(options))
         flow = mp.initiate_flow(self._client._ctx, self._info, plan)
         return MultipartUpload(self, *self._client._drive(flow))
 
@@ -303,14 +303,12 @@ class Session(BaseSession):
         (negative deltas when a part is sent again). Returns the key; reads back
         byte-identical to a single put.
         """
-        args = UploadArgs(
+        options = WriteOptions(
             key=key, compression=compression, content_type=content_type, metadata=metadata,
             expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
-        spec, put_plan, initiate, conf = self._upload_args(source, args, config)
-        return _transfer_sync.upload(
-            self._client, self._info, spec, put_plan, initiate, conf, progress
-        )
+        spec, write, conf = self._upload_args(source, options, config)
+        return _transfer_sync.upload(self._client, self._info, spec, write, conf, progress)
 
     def many(
         self, operations: Sequence[BatchOperation], *, config: BatchConfig | None = None

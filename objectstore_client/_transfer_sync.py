@@ -16,7 +16,8 @@ from ._constants import PROGRESS_AGGREGATION_BYTES
 from ._core import flows
 from ._core import multipart_wire as wire
 from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
-from ._core.plan import BodySpec, RequestPlan, SessionInfo
+from ._core.plan import BodySpec, SessionInfo
+from ._core.writes import Write
 from ._exceptions import ObjectstoreError
 from ._models import ProgressEvent
 from ._sources_sync import open_source
@@ -34,8 +35,7 @@ def upload(
     client: Client,
     info: SessionInfo,
     spec: BodySpec,
-    put_plan: Callable[[Any], RequestPlan],
-    initiate: tuple[RequestPlan, bool],
+    write: Write,
     config: TransferConfig,
     progress: Callable[[ProgressEvent], None] | None,
 ) -> str:
@@ -43,9 +43,8 @@ def upload(
     decides; returns the key."""
     size, chunks = open_source(spec)
     upload = UploadCoordinator(
-        info, size, config.multipart_threshold, config.part_size, put_plan, initiate,
-        PROGRESS_AGGREGATION_BYTES,
-    )  # fmt: skip
+        info, write, size, config.multipart_threshold, config.part_size, PROGRESS_AGGREGATION_BYTES
+    )
     drive, ctx = client._drive, client._ctx
     lock = thread_lock()
 

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 import attrs
 from objectstore_generated.api.batch import batch
-from objectstore_generated.types import File
+from objectstore_generated.api.objects import insert_object
 
 from .._batch import (
     BatchDelete,
@@ -30,7 +30,6 @@ from .._batch import (
     PutResult,
 )
 from .._constants import (
-    AUTH_HEADER,
     BATCH_BODY_CHUNK_BYTES,
     BATCH_MAX_BYTES,
     BATCH_MAX_INSERT_BYTES,
@@ -43,6 +42,7 @@ from .codec import ZstdDecoder, compress_once
 from .flows import Flow, OpContext, ReadBody, _measured, put_flow, send
 from .plan import BodySpec, RequestPlan, SessionInfo, _plan, plan_put
 from .retry import RequestKind
+from .writes import Write, WriteOptions
 
 __all__ = [
     "Indexed",
@@ -77,7 +77,7 @@ class Prepared:
     body: bytes = b""
     decompress: bool = False
     compressed: bool = False
-    put: BatchPut | None = None
+    write: Write | None = None
 
     @property
     def size(self) -> int:
@@ -86,20 +86,24 @@ class Prepared:
 
 
 def _insert(session: SessionInfo, index: int, op: BatchPut) -> Prepared:
-    plan = plan_put(
-        session, b"", key=op.key, compression=op.compression, content_type=op.content_type,
+    write = WriteOptions(
+        key=op.key, compression=op.compression, content_type=op.content_type,
         metadata=op.metadata, expiration_policy=op.expiration_policy, origin=op.origin,
         filename=op.filename,
-    )  # fmt: skip
-    assert plan.body is not None
-    compressed = plan.body.compress
+    ).resolve(session.usecase)  # fmt: skip
+    compressed = write.compress
     data = bytes(op.contents)
     body = compress_once(data) if compressed else data
-    headers = {k: v for k, v in plan.kwargs["headers"].items() if k.lower() != AUTH_HEADER}
+    # an insert operation carries an insert request's write headers
+    headers = insert_object.build_request_kwargs(
+        session.usecase.name, session.scope_path, **write.builder_args
+    )["headers"]
     headers[_KIND] = "insert"
     if op.key:
         headers[_KEY] = quote(op.key, safe="")
-    return Prepared(index, "insert", op.key or None, headers, body, compressed=compressed, put=op)
+    return Prepared(
+        index, "insert", op.key or None, headers, body, compressed=compressed, write=write
+    )
 
 
 def prepare(session: SessionInfo, operations: Sequence[BatchOperation]) -> list[Prepared]:
@@ -177,9 +181,7 @@ def _encode(ops: Sequence[Prepared], boundary: str) -> tuple[bytes, ...]:
 def plan_batch(session: SessionInfo, ops: Sequence[Prepared]) -> RequestPlan:
     """One batch request; its body is a tuple of chunks, streamed and replayable."""
     boundary = f"os-batch-{secrets.token_hex(16)}"
-    kwargs = batch.build_request_kwargs(
-        session.usecase.name, session.scope_path, body=File(payload=io.BytesIO())
-    )
+    kwargs = batch.build_request_kwargs(session.usecase.name, session.scope_path)
     kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
     # replaying is safe unless an insert without a key is in it (the server would add twice)
     idempotent = all(op.kind != "insert" or op.key for op in ops)
@@ -287,15 +289,10 @@ def batch_flow(
 
 def individual_flow(ctx: OpContext, session: SessionInfo, op: Prepared) -> Flow[Indexed]:
     """An insert too large for a batch, as a put of its already compressed body."""
-    assert op.put is not None
-    put = op.put
-    plan = plan_put(
-        session, op.body, key=put.key, compression="none", content_type=put.content_type,
-        metadata=put.metadata, expiration_policy=put.expiration_policy, origin=put.origin,
-        filename=put.filename,
-    )  # fmt: skip
-    if op.compressed:
-        plan.kwargs["headers"]["Content-Encoding"] = "zstd"
+    if op.write is None:
+        raise TypeError(f"operation {op.index} is not an insert")
+    # the body was compressed when prepared: send it as is, with its Content-Encoding
+    plan = plan_put(session, op.body, attrs.evolve(op.write, compress=False))
     try:
         key = yield from put_flow(ctx, session, plan)
     except ObjectstoreError as exc:

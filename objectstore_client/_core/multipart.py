@@ -8,15 +8,15 @@ requests and flows of the endpoints are in ``multipart_wire.py``.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
 
 from .._models import CompletePart, ProgressEvent
 from .codec import ZstdEncoder
-from .multipart_wire import plan_abort, plan_complete, plan_part
-from .plan import RequestPlan, SessionInfo
+from .multipart_wire import plan_abort, plan_complete, plan_initiate, plan_part
+from .plan import RequestPlan, SessionInfo, plan_put
+from .writes import Write
 
 __all__ = [
     "OnePut",
@@ -170,17 +170,18 @@ class UploadCoordinator:
     def __init__(
         self,
         session: SessionInfo,
+        write: Write,
         size: int | None,
         threshold: int,
         part_size: int,
-        put_plan: Callable[[Any], RequestPlan],
-        initiate: tuple[RequestPlan, bool],
         progress_every: int,
     ) -> None:
         self._session = session
-        self._put_plan = put_plan
+        self._write = write
         #: The initiate request (sent once, before the first part).
-        self.initiate_plan, self.compress = initiate
+        self.initiate_plan = plan_initiate(session, write)
+        #: Whether each part is its own zstd frame.
+        self.compress = write.compress
         #: "single" (one put), "multipart", or "probe" (size unknown: decided by ``finish``).
         self.strategy: Strategy = _strategy(size, threshold)
         self._splitter = PartSplitter(part_size)
@@ -207,7 +208,7 @@ class UploadCoordinator:
 
     def put_plan(self, source: Any) -> RequestPlan:
         """The single put of ``source`` (the whole source, or a OnePut's body)."""
-        return self._put_plan(source)
+        return plan_put(self._session, source, self._write)
 
     # -- the upload ---------------------------------------------------------------------
 

@@ -6,9 +6,8 @@ its 200-with-error body). The decisions of automatic uploads are in ``multipart.
 from __future__ import annotations
 
 import base64
-import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from objectstore_generated.api.multipart import (
@@ -21,14 +20,15 @@ from objectstore_generated.api.multipart import (
 )
 from objectstore_generated.models import CompleteMultipartUpload
 from objectstore_generated.models import CompletePart as WireCompletePart
-from objectstore_generated.types import UNSET, File, Unset
+from objectstore_generated.types import UNSET, Unset
 
 from .._exceptions import InvalidInput, MultipartCompleteError, RequestError
-from .._models import CompletePart, ExpirationPolicy, PartInfo
+from .._models import CompletePart, PartInfo
 from .flows import Flow, OpContext, ReadBody, _measured, send
-from .plan import BodySpec, RequestPlan, SessionInfo, _plan, plan_put
+from .plan import BodySpec, RequestPlan, SessionInfo, _plan
 from .retry import RequestKind
 from .validate import check_key
+from .writes import Write
 
 __all__ = [
     "abort_flow",
@@ -45,7 +45,6 @@ __all__ = [
     "put_part_flow",
 ]
 
-_NO_BODY = File(payload=io.BytesIO())
 # initiating twice would leave an orphan upload: never replayed once it may have been sent
 _ONCE = RequestKind(idempotent=False, replayable=True)
 # a part PUT with an in-memory body, list and abort are safe to repeat
@@ -65,34 +64,21 @@ def check_upload_id(upload_id: object) -> str:
 # -- plans ---------------------------------------------------------------------------------
 
 
-def plan_initiate(
-    session: SessionInfo,
-    *,
-    key: str | None,
-    compression: str | None,
-    content_type: str | None,
-    metadata: Mapping[str, str] | None,
-    expiration_policy: ExpirationPolicy | None,
-    origin: str | None,
-    filename: str | None,
-) -> tuple[RequestPlan, bool]:
-    """Plan the initiate request; returns it and whether parts must be zstd-compressed.
+def plan_initiate(session: SessionInfo, write: Write) -> RequestPlan:
+    """Plan the initiate request; it carries the object's write headers, as a put would.
 
-    The metadata headers are exactly a put's (validated the same way).
+    Parts must then be zstd frames when ``write.compress``.
     """
-    put = plan_put(
-        session, b"", key=key, compression=compression, content_type=content_type,
-        metadata=metadata, expiration_policy=expiration_policy, origin=origin,
-        filename=filename,
-    )  # fmt: skip
-    assert put.body is not None
     usecase, scopes = session.usecase.name, session.scope_path
-    if key:
-        kwargs = initiate_multipart_upload_at_key.build_request_kwargs(usecase, scopes, key)
+    if write.key:
+        kwargs = initiate_multipart_upload_at_key.build_request_kwargs(
+            usecase, scopes, write.key, **write.builder_args
+        )
     else:
-        kwargs = initiate_multipart_upload.build_request_kwargs(usecase, scopes)
-    kwargs["headers"] = {**kwargs.get("headers", {}), **put.kwargs["headers"]}
-    return _plan("PUT" if key else "POST", kwargs, _ONCE), put.body.compress
+        kwargs = initiate_multipart_upload.build_request_kwargs(
+            usecase, scopes, **write.builder_args
+        )
+    return _plan("PUT" if write.key else "POST", kwargs, _ONCE)
 
 
 def check_part(part_number: object, content_length: object) -> None:
@@ -121,7 +107,7 @@ def plan_part(
             raise InvalidInput("content_md5 must be the 16 raw bytes of an MD5 digest")
         md5 = base64.b64encode(content_md5).decode("ascii")
     kwargs = upload_part.build_request_kwargs(
-        session.usecase.name, session.scope_path, check_key(key), body=_NO_BODY,
+        session.usecase.name, session.scope_path, check_key(key),
         upload_id=check_upload_id(upload_id), part_number=part_number,
         content_length=len(body), content_md5=md5,
     )  # fmt: skip

@@ -20,20 +20,15 @@ from objectstore_generated.api.objects import (
     insert_object,
     put_object,
 )
-from objectstore_generated.types import UNSET, File, Unset
 
-from .._constants import (
-    AUTH_HEADER,
-    HEADER_META_PREFIX,
-    MULTITHREAD_COMPRESSION_MIN_BYTES,
-    ONE_SHOT_MAX_BYTES,
-)
+from .._constants import AUTH_HEADER, MULTITHREAD_COMPRESSION_MIN_BYTES, ONE_SHOT_MAX_BYTES
 from .._exceptions import InvalidInput
-from .._models import ExpirationPolicy, Scope, Usecase, format_expiration
+from .._models import Scope, Usecase
 from .codec import ZstdEncoder, compress_once
 from .retry import RequestKind
 from .tokens import SecretKey, TokenCache
-from .validate import check_compression, check_header_value, check_key, check_metadata
+from .validate import check_key
+from .writes import Write
 
 __all__ = [
     "BodyCounter",
@@ -49,7 +44,6 @@ __all__ = [
 ]
 
 SourceKind = Literal["bytes", "path", "file", "iter", "aiter"]
-_NO_BODY = File(payload=io.BytesIO())
 
 
 @attrs.frozen(eq=False)
@@ -201,58 +195,24 @@ class RequestPlan:
 def _plan(
     method: str, kwargs: dict[str, Any], kind: RequestKind, body: BodySpec | None = None
 ) -> RequestPlan:
-    kwargs.pop("content", None)
     return RequestPlan(method, str(kwargs["url"]), kwargs, kind, body)
 
 
-def _opt(value: str | None) -> str | Unset:
-    return UNSET if value is None else value
+def plan_put(session: SessionInfo, contents: object, write: Write) -> RequestPlan:
+    """Plan a put of ``contents``: PUT with a key, POST (server-generated key) without.
 
-
-def plan_put(
-    session: SessionInfo,
-    contents: object,
-    *,
-    key: str | None,
-    compression: str | None,
-    content_type: str | None,
-    metadata: Mapping[str, str] | None,
-    expiration_policy: ExpirationPolicy | None,
-    origin: str | None,
-    filename: str | None,
-) -> RequestPlan:
-    """Validate a put and plan it: PUT with a key, POST (server-generated key) without."""
-    chosen = check_compression(compression, allow_none=True) or session.usecase.compression
-    compress = chosen == "zstd"
-    custom = check_metadata(metadata)
-    policy = expiration_policy or session.usecase.expiration_policy
-    expiration = format_expiration(policy) if policy is not None else None
-    header_args: dict[str, Any] = {
-        "x_sn_expiration": _opt(expiration),
-        # upstream sends origin only when truthy, filename whenever not None
-        "x_sn_origin": check_header_value("origin", origin) if origin else UNSET,
-        "x_sn_filename": _opt(
-            None if filename is None else check_header_value("filename", filename)
-        ),
-        "content_encoding": "zstd" if compress else UNSET,
-    }
-    if key is not None and not isinstance(key, str):
-        raise InvalidInput(f"key must be a str, got {type(key).__name__}")
-    if key:
-        check_key(key)
-    body = classify_body(contents, compress=compress)
+    The body is zstd-compressed as it is sent when ``write.compress``; a body that is
+    already compressed goes with ``attrs.evolve(write, compress=False)`` and keeps its
+    ``Content-Encoding`` header.
+    """
+    body = classify_body(contents, compress=write.compress)
     usecase, scopes = session.usecase.name, session.scope_path
-    if key:
-        kwargs = put_object.build_request_kwargs(usecase, scopes, key, body=_NO_BODY, **header_args)
+    if write.key:
+        kwargs = put_object.build_request_kwargs(usecase, scopes, write.key, **write.builder_args)
     else:
-        kwargs = insert_object.build_request_kwargs(usecase, scopes, body=_NO_BODY, **header_args)
-    headers = kwargs["headers"]
-    if content_type is not None:
-        headers["Content-Type"] = check_header_value("content_type", content_type)
-    for name, value in custom.items():
-        headers[f"{HEADER_META_PREFIX}{name}"] = value
-    kind = RequestKind(idempotent=bool(key), replayable=body.replayable)
-    return _plan("PUT" if key else "POST", kwargs, kind, body)
+        kwargs = insert_object.build_request_kwargs(usecase, scopes, **write.builder_args)
+    kind = RequestKind(idempotent=bool(write.key), replayable=body.replayable)
+    return _plan("PUT" if write.key else "POST", kwargs, kind, body)
 
 
 _READ = RequestKind(idempotent=True, replayable=True)

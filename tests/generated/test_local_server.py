@@ -138,8 +138,9 @@ def test_batch_and_health(objectstore_url: str) -> None:
         b"batched\r\n--b\r\nx-sn-batch-operation-kind: get\r\nx-sn-batch-operation-key: gone\r\n"
         b"\r\n\r\n--b--\r\n"
     )
-    kwargs = batch.build_request_kwargs("gen", scopes, body=File(payload=io.BytesIO(body)))
+    kwargs = batch.build_request_kwargs("gen", scopes)
     kwargs["headers"]["Content-Type"] = "multipart/form-data; boundary=b"
+    kwargs["content"] = body
     with Client(base_url=objectstore_url) as client:
         http = client.get_httpx_client()
         response = http.send(http.build_request(**kwargs))

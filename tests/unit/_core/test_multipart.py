@@ -23,9 +23,10 @@ from objectstore_client._core.multipart import (
     UploadCoordinator,
     encode_part,
 )
-from objectstore_client._core.multipart_wire import check_upload_id, plan_initiate
-from objectstore_client._core.plan import RequestPlan, SessionInfo, plan_put
+from objectstore_client._core.multipart_wire import check_upload_id
+from objectstore_client._core.plan import SessionInfo
 from objectstore_client._core.tokens import TokenCache
+from objectstore_client._core.writes import WriteOptions
 
 
 def _config(**kwargs: int) -> TransferConfig:
@@ -92,17 +93,8 @@ def test_progress_aggregates_and_reports_rewinds_at_once() -> None:
 
 def _coordinator(size: int | None, threshold: int = 100, part_size: int = 4) -> UploadCoordinator:
     info = SessionInfo(Usecase("u"), Scope(org=1), None, TokenCache(lambda: 0.0))
-
-    def put_plan(source: object) -> RequestPlan:
-        return plan_put(info, source, **_NO_OPTIONS)
-
-    initiate = plan_initiate(info, **_NO_OPTIONS)
-    return UploadCoordinator(info, size, threshold, part_size, put_plan, initiate, 10)
-
-
-_NO_OPTIONS: dict[str, None] = dict.fromkeys(
-    ["key", "compression", "content_type", "metadata", "expiration_policy", "origin", "filename"]
-)
+    write = WriteOptions().resolve(info.usecase)
+    return UploadCoordinator(info, write, size, threshold, part_size, 10)
 
 
 def test_strategy() -> None:

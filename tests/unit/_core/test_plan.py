@@ -13,6 +13,7 @@ from objectstore_client._config import build_config
 from objectstore_client._core.plan import SessionInfo, classify_body, plan_get, plan_put
 from objectstore_client._core.tokens import TokenCache
 from objectstore_client._core.urls import base_origin, object_url
+from objectstore_client._core.writes import WriteOptions
 
 
 def _session(usecase: Usecase | None = None, **scopes: str | int | bool) -> SessionInfo:
@@ -20,12 +21,9 @@ def _session(usecase: Usecase | None = None, **scopes: str | int | bool) -> Sess
 
 
 def _put(**kwargs: object) -> dict[str, object]:
-    defaults: dict[str, object] = {
-        "key": "k", "compression": None, "content_type": None, "metadata": None,
-        "expiration_policy": None, "origin": None, "filename": None,
-    }  # fmt: skip
-    defaults.update(kwargs)
-    return plan_put(_session(), b"x", **defaults).kwargs  # type: ignore[arg-type]
+    options = WriteOptions(**{"key": "k", **kwargs})  # type: ignore[arg-type]
+    session = _session()
+    return plan_put(session, b"x", options.resolve(session.usecase)).kwargs
 
 
 @pytest.mark.parametrize(
@@ -67,10 +65,7 @@ def test_put_headers() -> None:
 
 def test_usecase_expiration_is_the_default() -> None:
     usecase = Usecase("u", expiration_policy=TimeToLive(timedelta(days=1)))
-    plan = plan_put(
-        _session(usecase), b"", key="k", compression=None, content_type=None, metadata=None,
-        expiration_policy=None, origin=None, filename=None,
-    )  # fmt: skip
+    plan = plan_put(_session(usecase), b"", WriteOptions(key="k").resolve(usecase))
     assert plan.kwargs["headers"]["x-sn-expiration"] == "ttl:1d"
 
 

@@ -17,11 +17,10 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     *,
-    body: File,
     os_auth: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,10 +40,25 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["content"] = body.payload
     headers["Content-Type"] = "multipart/form-data; boundary=+++"
-
     _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _get_kwargs(
+    usecase: str,
+    scopes: str,
+    *,
+    body: File,
+    os_auth: str | Unset = UNSET,
+) -> dict[str, Any]:
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        os_auth=os_auth,
+    )
+    _kwargs["content"] = body.payload
+
     return _kwargs
 
 
@@ -52,16 +66,18 @@ def build_request_kwargs(
     usecase: str,
     scopes: str,
     *,
-    body: File,
     os_auth: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    """Keyword arguments for ``httpx.Client.build_request``; performs no I/O.
+
+    The body is the caller's to stream: there is no ``content`` here.
+    """
+    _kwargs = _request_kwargs(
         usecase=usecase,
         scopes=scopes,
-        body=body,
         os_auth=os_auth,
     )
+    return _kwargs
 
 
 def _parse_response(

@@ -14,7 +14,7 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _request_kwargs() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,9 +24,15 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
+def _get_kwargs() -> dict[str, Any]:
+    _kwargs = _request_kwargs()
+    return _kwargs
+
+
 def build_request_kwargs() -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs()
+    _kwargs = _get_kwargs()
+    return _kwargs
 
 
 def _parse_response(

@@ -16,7 +16,7 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     key: str,
@@ -46,6 +46,24 @@ def _get_kwargs(
     return _kwargs
 
 
+def _get_kwargs(
+    usecase: str,
+    scopes: str,
+    key: str,
+    *,
+    upload_id: str,
+    os_auth: str | Unset = UNSET,
+) -> dict[str, Any]:
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        key=key,
+        upload_id=upload_id,
+        os_auth=os_auth,
+    )
+    return _kwargs
+
+
 def build_request_kwargs(
     usecase: str,
     scopes: str,
@@ -55,13 +73,14 @@ def build_request_kwargs(
     os_auth: str | Unset = UNSET,
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _get_kwargs(
         usecase=usecase,
         scopes=scopes,
         key=key,
         upload_id=upload_id,
         os_auth=os_auth,
     )
+    return _kwargs
 
 
 def _parse_response(

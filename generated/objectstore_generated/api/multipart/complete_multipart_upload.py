@@ -19,12 +19,11 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     key: str,
     *,
-    body: CompleteMultipartUpload,
     upload_id: str,
     os_auth: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -48,11 +47,29 @@ def _get_kwargs(
         "params": params,
     }
 
+    headers["Content-Type"] = "application/json"
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _get_kwargs(
+    usecase: str,
+    scopes: str,
+    key: str,
+    *,
+    body: CompleteMultipartUpload,
+    upload_id: str,
+    os_auth: str | Unset = UNSET,
+) -> dict[str, Any]:
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        key=key,
+        upload_id=upload_id,
+        os_auth=os_auth,
+    )
     _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -66,7 +83,7 @@ def build_request_kwargs(
     os_auth: str | Unset = UNSET,
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _get_kwargs(
         usecase=usecase,
         scopes=scopes,
         key=key,
@@ -74,6 +91,7 @@ def build_request_kwargs(
         upload_id=upload_id,
         os_auth=os_auth,
     )
+    return _kwargs
 
 
 def _parse_response(

@@ -17,7 +17,7 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     key: str,
@@ -53,6 +53,28 @@ def _get_kwargs(
     return _kwargs
 
 
+def _get_kwargs(
+    usecase: str,
+    scopes: str,
+    key: str,
+    *,
+    upload_id: str,
+    max_parts: int | Unset = UNSET,
+    part_number_marker: int | Unset = UNSET,
+    os_auth: str | Unset = UNSET,
+) -> dict[str, Any]:
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        key=key,
+        upload_id=upload_id,
+        max_parts=max_parts,
+        part_number_marker=part_number_marker,
+        os_auth=os_auth,
+    )
+    return _kwargs
+
+
 def build_request_kwargs(
     usecase: str,
     scopes: str,
@@ -64,7 +86,7 @@ def build_request_kwargs(
     os_auth: str | Unset = UNSET,
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _get_kwargs(
         usecase=usecase,
         scopes=scopes,
         key=key,
@@ -73,6 +95,7 @@ def build_request_kwargs(
         part_number_marker=part_number_marker,
         os_auth=os_auth,
     )
+    return _kwargs
 
 
 def _parse_response(

@@ -17,12 +17,11 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     key: str,
     *,
-    body: File,
     upload_id: str,
     part_number: int,
     os_auth: str | Unset = UNSET,
@@ -55,14 +54,12 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["content"] = body.payload
     headers["Content-Type"] = "application/octet-stream"
-
     _kwargs["headers"] = headers
     return _kwargs
 
 
-def build_request_kwargs(
+def _get_kwargs(
     usecase: str,
     scopes: str,
     key: str,
@@ -74,18 +71,47 @@ def build_request_kwargs(
     content_length: int,
     content_md5: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _request_kwargs(
         usecase=usecase,
         scopes=scopes,
         key=key,
-        body=body,
         upload_id=upload_id,
         part_number=part_number,
         os_auth=os_auth,
         content_length=content_length,
         content_md5=content_md5,
     )
+    _kwargs["content"] = body.payload
+
+    return _kwargs
+
+
+def build_request_kwargs(
+    usecase: str,
+    scopes: str,
+    key: str,
+    *,
+    upload_id: str,
+    part_number: int,
+    os_auth: str | Unset = UNSET,
+    content_length: int,
+    content_md5: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.build_request``; performs no I/O.
+
+    The body is the caller's to stream: there is no ``content`` here.
+    """
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        key=key,
+        upload_id=upload_id,
+        part_number=part_number,
+        os_auth=os_auth,
+        content_length=content_length,
+        content_md5=content_md5,
+    )
+    return _kwargs
 
 
 def _parse_response(

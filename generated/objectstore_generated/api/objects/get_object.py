@@ -17,7 +17,7 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     key: str,
@@ -61,6 +61,32 @@ def _get_kwargs(
     return _kwargs
 
 
+def _get_kwargs(
+    usecase: str,
+    scopes: str,
+    key: str,
+    *,
+    os_auth: str | Unset = UNSET,
+    os_kid: str | Unset = UNSET,
+    os_timestamp: str | Unset = UNSET,
+    os_duration: int | Unset = UNSET,
+    os_sig: str | Unset = UNSET,
+    range_: str | Unset = UNSET,
+) -> dict[str, Any]:
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        key=key,
+        os_auth=os_auth,
+        os_kid=os_kid,
+        os_timestamp=os_timestamp,
+        os_duration=os_duration,
+        os_sig=os_sig,
+        range_=range_,
+    )
+    return _kwargs
+
+
 def build_request_kwargs(
     usecase: str,
     scopes: str,
@@ -74,7 +100,7 @@ def build_request_kwargs(
     range_: str | Unset = UNSET,
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _get_kwargs(
         usecase=usecase,
         scopes=scopes,
         key=key,
@@ -85,6 +111,7 @@ def build_request_kwargs(
         os_sig=os_sig,
         range_=range_,
     )
+    return _kwargs
 
 
 def _parse_response(

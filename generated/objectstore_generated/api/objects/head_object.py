@@ -16,7 +16,7 @@ SEGMENT_SAFE = ":@!$&'()*+,;="
 KEY_SAFE = "/" + SEGMENT_SAFE
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     key: str,
@@ -55,6 +55,30 @@ def _get_kwargs(
     return _kwargs
 
 
+def _get_kwargs(
+    usecase: str,
+    scopes: str,
+    key: str,
+    *,
+    os_auth: str | Unset = UNSET,
+    os_kid: str | Unset = UNSET,
+    os_timestamp: str | Unset = UNSET,
+    os_duration: int | Unset = UNSET,
+    os_sig: str | Unset = UNSET,
+) -> dict[str, Any]:
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        key=key,
+        os_auth=os_auth,
+        os_kid=os_kid,
+        os_timestamp=os_timestamp,
+        os_duration=os_duration,
+        os_sig=os_sig,
+    )
+    return _kwargs
+
+
 def build_request_kwargs(
     usecase: str,
     scopes: str,
@@ -67,7 +91,7 @@ def build_request_kwargs(
     os_sig: str | Unset = UNSET,
 ) -> dict[str, Any]:
     """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _get_kwargs(
         usecase=usecase,
         scopes=scopes,
         key=key,
@@ -77,6 +101,7 @@ def build_request_kwargs(
         os_duration=os_duration,
         os_sig=os_sig,
     )
+    return _kwargs
 
 
 def _parse_response(

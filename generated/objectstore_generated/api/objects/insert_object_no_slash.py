@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
@@ -16,13 +17,14 @@ from ...types import UNSET, File, Response, Unset
 SEGMENT_SAFE = ":@!$&'()*+,;="
 # The key is the rest of the path: "/" separates nothing on the server and stays readable.
 KEY_SAFE = "/" + SEGMENT_SAFE
+# Custom metadata travels as one header per entry (x-objectstore-metadata-prefix).
+METADATA_PREFIX = "x-snme-"
 
 
-def _get_kwargs(
+def _request_kwargs(
     usecase: str,
     scopes: str,
     *,
-    body: File,
     os_auth: str | Unset = UNSET,
     x_sn_expiration: str | Unset = UNSET,
     x_sn_origin: str | Unset = UNSET,
@@ -57,14 +59,12 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["content"] = body.payload
     headers["Content-Type"] = "application/octet-stream"
-
     _kwargs["headers"] = headers
     return _kwargs
 
 
-def build_request_kwargs(
+def _get_kwargs(
     usecase: str,
     scopes: str,
     *,
@@ -75,17 +75,52 @@ def build_request_kwargs(
     x_sn_filename: str | Unset = UNSET,
     content_encoding: ContentEncoding | Unset = UNSET,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``httpx.Client.build_request``; performs no I/O."""
-    return _get_kwargs(
+    _kwargs = _request_kwargs(
         usecase=usecase,
         scopes=scopes,
-        body=body,
         os_auth=os_auth,
         x_sn_expiration=x_sn_expiration,
         x_sn_origin=x_sn_origin,
         x_sn_filename=x_sn_filename,
         content_encoding=content_encoding,
     )
+    _kwargs["content"] = body.payload
+
+    return _kwargs
+
+
+def build_request_kwargs(
+    usecase: str,
+    scopes: str,
+    *,
+    os_auth: str | Unset = UNSET,
+    x_sn_expiration: str | Unset = UNSET,
+    x_sn_origin: str | Unset = UNSET,
+    x_sn_filename: str | Unset = UNSET,
+    content_encoding: ContentEncoding | Unset = UNSET,
+    content_type: str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.build_request``; performs no I/O.
+
+    The body is the caller's to stream: there is no ``content`` here.
+
+    ``content_type`` and ``metadata`` (``x-snme-<name>`` headers) describe the object.
+    """
+    _kwargs = _request_kwargs(
+        usecase=usecase,
+        scopes=scopes,
+        os_auth=os_auth,
+        x_sn_expiration=x_sn_expiration,
+        x_sn_origin=x_sn_origin,
+        x_sn_filename=x_sn_filename,
+        content_encoding=content_encoding,
+    )
+    if content_type is not None:
+        _kwargs["headers"]["Content-Type"] = content_type
+    for name, value in (metadata or {}).items():
+        _kwargs["headers"][METADATA_PREFIX + name] = value
+    return _kwargs
 
 
 def _parse_response(
