@@ -16,9 +16,7 @@ from ._base import (
     BaseClient,
     BaseMultipartUpload,
     BaseSession,
-    part_body,
     put_items,
-    read_exactly,
     response_metadata,
 )
 from ._batch import (
@@ -41,6 +39,7 @@ from ._core import multipart_wire as mp
 from ._core.batch import assemble
 from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow
+from ._core.sources import part_bytes
 from ._core.writes import WriteOptions
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
@@ -55,7 +54,7 @@ from ._models import (
 )
 from ._pool import CORE_ERRORS, Wire, to_httpx_error
 from ._pool_async import AsyncResponseStream, connection_pool
-from ._sources_async import async_request_body
+from ._sources_async import async_request_body, read_exactly
 
 __all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]
 
@@ -391,7 +390,7 @@ class AsyncMultipartUpload(BaseMultipartUpload):
         asyncio client), so the part can be retried. Re-uploading a part number replaces it.
         """
         mp.check_part(part_number, content_length)
-        body = part_body(contents, content_length)
+        body = part_bytes(contents, content_length)
         if body is None:
             read = contents.read  # type: ignore[union-attr]
             body = await to_thread(read_exactly, read, content_length)

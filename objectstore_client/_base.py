@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -26,8 +26,9 @@ from ._core import batch, flows
 from ._core.batch import Indexed, Prepared
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.multipart_wire import check_upload_id
-from ._core.plan import BodySpec, SessionInfo, classify_body
+from ._core.plan import SessionInfo
 from ._core.presign import presigned_url
+from ._core.sources import BodySpec, classify_body
 from ._core.tokens import SecretKey, TokenCache
 from ._core.urls import mint_token, object_url
 from ._core.validate import check_key
@@ -40,9 +41,7 @@ __all__ = [
     "BaseClient",
     "BaseMultipartUpload",
     "BaseSession",
-    "part_body",
     "put_items",
-    "read_exactly",
 ]
 
 _log = logging.getLogger("objectstore_client")
@@ -221,38 +220,6 @@ class BaseMultipartUpload:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self._key!r}, upload_id={self._upload_id!r})"
-
-
-def read_exactly(read: Callable[[int], Any], size: int) -> bytes:
-    """``size`` bytes from a blocking ``read`` (InvalidInput if the source ends early)."""
-    chunks: list[bytes] = []
-    left = size
-    while left:
-        chunk = read(left)
-        if not chunk:
-            break
-        if not isinstance(chunk, (bytes, bytearray)):
-            raise InvalidInput("contents must be opened in binary mode")
-        chunks.append(bytes(chunk))
-        left -= len(chunk)
-    data = b"".join(chunks)
-    if len(data) != size:
-        raise InvalidInput(f"content_length is {size} but the source has only {len(data)} bytes")
-    return data
-
-
-def part_body(contents: object, content_length: int) -> bytes | None:
-    """The body of ``put_part`` for bytes contents (checked), None for a file to read."""
-    if isinstance(contents, (bytes, bytearray, memoryview)):
-        data = bytes(contents)
-        if len(data) != content_length:
-            raise InvalidInput(
-                f"content_length is {content_length} but contents has {len(data)} bytes"
-            )
-        return data
-    if not hasattr(contents, "read"):
-        raise InvalidInput(f"contents must be bytes or a binary file, got {type(contents)}")
-    return None
 
 
 def response_metadata(

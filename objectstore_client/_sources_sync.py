@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ._concurrency_sync import iterate, to_thread
 from ._constants import UPLOAD_CHUNK_BYTES
-from ._core.plan import BodySpec, CountingEncoder
+from ._core.sources import BodySpec, Chunk, CountingEncoder, check_binary, check_chunk
 from ._exceptions import InvalidInput
 
-__all__ = ["request_body", "open_source"]
+__all__ = ["request_body", "open_source", "read_exactly"]
 
-Chunk = bytes | bytearray | memoryview
 #: Chunks at least this large are compressed off the event loop.
 _OFFLOAD_BYTES = 256 * 1024
-
-
-def _check_chunk(chunk: object) -> Chunk:
-    if isinstance(chunk, (bytes, bytearray, memoryview)):
-        return chunk
-    raise InvalidInput(f"iterable contents must yield bytes, got {type(chunk).__name__}")
 
 
 def _slices(view: memoryview) -> Iterator[memoryview]:
@@ -42,9 +35,7 @@ def _file_chunks(file: IO[bytes]) -> Iterator[Chunk]:
         chunk = to_thread(file.read, UPLOAD_CHUNK_BYTES)
         if not chunk:
             return
-        if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise InvalidInput("contents must be opened in binary mode")
-        yield chunk
+        yield check_binary(chunk)
 
 
 def _open(path: str) -> IO[bytes]:
@@ -61,7 +52,7 @@ def _path_chunks(path: str) -> Iterator[Chunk]:
 
 def _checked(items: Iterator[Any]) -> Iterator[Chunk]:
     for chunk in items:
-        yield _check_chunk(chunk)
+        yield check_chunk(chunk)
 
 
 def _remaining(file: IO[bytes], start: int) -> int:
@@ -116,3 +107,20 @@ def request_body(spec: BodySpec) -> tuple[Any, dict[str, str]]:
     size, chunks = open_source(spec)
     headers = {} if spec.compress or size is None else {"Content-Length": str(size)}
     return _encode(spec, chunks, size), headers
+
+
+def read_exactly(read: Callable[[int], Any], size: int) -> bytes:
+    """``size`` bytes from a blocking ``read`` (InvalidInput if the source ends early); the
+    asyncio client calls it in a worker thread."""
+    chunks: list[bytes] = []
+    left = size
+    while left:
+        chunk = read(left)
+        if not chunk:
+            break
+        chunks.append(bytes(check_binary(chunk)))
+        left -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) != size:
+        raise InvalidInput(f"content_length is {size} but the source has only {len(data)} bytes")
+    return data

@@ -17,9 +17,7 @@ from ._base import (
     BaseClient,
     BaseMultipartUpload,
     BaseSession,
-    part_body,
     put_items,
-    read_exactly,
     response_metadata,
 )
 from ._batch import (
@@ -42,6 +40,7 @@ from ._core import multipart_wire as mp
 from ._core.batch import assemble
 from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
 from ._core.ranges import byte_range, plan_range, range_flow
+from ._core.sources import part_bytes
 from ._core.writes import WriteOptions
 from ._io_sync import GetResponse, Payload
 from ._models import (
@@ -56,7 +55,7 @@ from ._models import (
 )
 from ._pool import CORE_ERRORS, Wire, to_httpx_error
 from ._pool_sync import ResponseStream, connection_pool
-from ._sources_sync import request_body
+from ._sources_sync import read_exactly, request_body
 
 __all__ = ["Client", "MultipartUpload", "Session"]
 
@@ -385,7 +384,7 @@ class MultipartUpload(BaseMultipartUpload):
         asyncio client), so the part can be retried. Re-uploading a part number replaces it.
         """
         mp.check_part(part_number, content_length)
-        body = part_body(contents, content_length)
+        body = part_bytes(contents, content_length)
         if body is None:
             read = contents.read  # type: ignore[union-attr]
             body = to_thread(read_exactly, read, content_length)

@@ -15,7 +15,8 @@ from ._constants import PROGRESS_AGGREGATION_BYTES
 from ._core import flows
 from ._core import multipart_wire as wire
 from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
-from ._core.plan import BodySpec, SessionInfo
+from ._core.plan import SessionInfo
+from ._core.sources import BodySpec
 from ._core.writes import Write
 from ._exceptions import ObjectstoreError
 from ._models import ProgressEvent

@@ -39,9 +39,10 @@ from .._constants import (
 from .._exceptions import InvalidInput, ObjectstoreError, RequestError
 from .._models import Metadata
 from .codec import ZstdDecoder, compress_once
-from .flows import Flow, OpContext, ReadBody, _measured, put_flow, send
-from .plan import BodySpec, RequestPlan, SessionInfo, _plan, plan_put
+from .flows import Flow, OpContext, ReadBody, measured, put_flow, send
+from .plan import RequestPlan, SessionInfo, make_plan, plan_put
 from .retry import RequestKind
+from .sources import BodySpec
 from .writes import Write, WriteOptions
 
 __all__ = [
@@ -186,7 +187,7 @@ def plan_batch(session: SessionInfo, ops: Sequence[Prepared]) -> RequestPlan:
     # replaying is safe unless an insert without a key is in it (the server would add twice)
     idempotent = all(op.kind != "insert" or op.key for op in ops)
     body = BodySpec(_encode(ops, boundary), "iter", compress=False)
-    return _plan("POST", kwargs, RequestKind(idempotent=idempotent, replayable=True), body)
+    return make_plan("POST", kwargs, RequestKind(idempotent=idempotent, replayable=True), body)
 
 
 _BOUNDARY = re.compile(r'boundary=(?:"([^"]+)"|([^;\s]+))', re.IGNORECASE)
@@ -284,7 +285,7 @@ def batch_flow(
     ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[Prepared]
 ) -> Flow[Indexed]:
     """One batch request; results keyed by the operations' positions in the call."""
-    return (yield from _measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict))
+    return (yield from measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict))
 
 
 def individual_flow(ctx: OpContext, session: SessionInfo, op: Prepared) -> Flow[Indexed]:

@@ -34,6 +34,7 @@ __all__ = [
     "delete_flow",
     "get_flow",
     "head_flow",
+    "measured",
     "put_flow",
 ]
 
@@ -163,7 +164,7 @@ def send(
         yield Sleep(decision.delay)
 
 
-def _measured(
+def measured(
     ctx: OpContext,
     op: str,
     session: SessionInfo,
@@ -209,7 +210,7 @@ def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[st
             "compression": compression,
         }
 
-    return (yield from _measured(ctx, "put", session, _put(ctx, session, plan), sizes))
+    return (yield from measured(ctx, "put", session, _put(ctx, session, plan), sizes))
 
 
 def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
@@ -221,7 +222,7 @@ def get_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Re
 
     Latency is time to headers, like upstream.
     """
-    return (yield from _measured(ctx, "get", session, _get(ctx, session, plan), dict))
+    return (yield from measured(ctx, "get", session, _get(ctx, session, plan), dict))
 
 
 def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
@@ -234,7 +235,7 @@ def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metad
 
 def head_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
     """Metadata of an object, or None when it is missing."""
-    return (yield from _measured(ctx, "head", session, _head(ctx, session, plan), dict))
+    return (yield from measured(ctx, "head", session, _head(ctx, session, plan), dict))
 
 
 def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
@@ -245,7 +246,7 @@ def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Non
 
 def delete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
     """Delete an object."""
-    return (yield from _measured(ctx, "delete", session, _delete(ctx, session, plan), dict))
+    return (yield from measured(ctx, "delete", session, _delete(ctx, session, plan), dict))
 
 
 def decode_wanted(

@@ -24,9 +24,10 @@ from objectstore_generated.types import UNSET, Unset
 
 from .._exceptions import InvalidInput, MultipartCompleteError, RequestError
 from .._models import CompletePart, PartInfo
-from .flows import Flow, OpContext, ReadBody, _measured, send
-from .plan import BodySpec, RequestPlan, SessionInfo, _plan
+from .flows import Flow, OpContext, ReadBody, measured, send
+from .plan import RequestPlan, SessionInfo, make_plan
 from .retry import RequestKind
+from .sources import BodySpec
 from .validate import check_key
 from .writes import Write
 
@@ -78,7 +79,7 @@ def plan_initiate(session: SessionInfo, write: Write) -> RequestPlan:
         kwargs = initiate_multipart_upload.build_request_kwargs(
             usecase, scopes, **write.builder_args
         )
-    return _plan("PUT" if write.key else "POST", kwargs, _ONCE)
+    return make_plan("PUT" if write.key else "POST", kwargs, _ONCE)
 
 
 def check_part(part_number: object, content_length: object) -> None:
@@ -112,7 +113,7 @@ def plan_part(
         content_length=len(body), content_md5=md5,
     )  # fmt: skip
     spec = BodySpec(memoryview(body).cast("B"), "bytes", compress=False)
-    return _plan("PUT", kwargs, _IDEMPOTENT, spec)
+    return make_plan("PUT", kwargs, _IDEMPOTENT, spec)
 
 
 def plan_list(session: SessionInfo, key: str, upload_id: str, marker: int | None) -> RequestPlan:
@@ -122,7 +123,7 @@ def plan_list(session: SessionInfo, key: str, upload_id: str, marker: int | None
         upload_id=check_upload_id(upload_id),
         part_number_marker=UNSET if marker is None else marker,
     )  # fmt: skip
-    return _plan("GET", kwargs, _IDEMPOTENT)
+    return make_plan("GET", kwargs, _IDEMPOTENT)
 
 
 def plan_abort(session: SessionInfo, key: str, upload_id: str) -> RequestPlan:
@@ -131,7 +132,7 @@ def plan_abort(session: SessionInfo, key: str, upload_id: str) -> RequestPlan:
         session.usecase.name, session.scope_path, check_key(key),
         upload_id=check_upload_id(upload_id),
     )  # fmt: skip
-    return _plan("DELETE", kwargs, _IDEMPOTENT)
+    return make_plan("DELETE", kwargs, _IDEMPOTENT)
 
 
 def plan_complete(
@@ -154,7 +155,7 @@ def plan_complete(
         session.usecase.name, session.scope_path, check_key(key), body=body,
         upload_id=check_upload_id(upload_id),
     )  # fmt: skip
-    return _plan("POST", kwargs, _ONCE)
+    return make_plan("POST", kwargs, _ONCE)
 
 
 # -- flows -----------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ def _initiate(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[t
 def initiate_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[tuple[str, str]]:
     """Start an upload; returns ``(key, upload_id)``."""
     inner = _initiate(ctx, session, plan)
-    return (yield from _measured(ctx, "multipart.initiate", session, inner, dict))
+    return (yield from measured(ctx, "multipart.initiate", session, inner, dict))
 
 
 def _put_part(
@@ -212,7 +213,7 @@ def put_part_flow(
     ``progress`` source bytes are reported when the part was sent, and taken back on a retry.
     """
     inner = _put_part(ctx, session, plan, part_number, progress)
-    return (yield from _measured(ctx, "multipart.put_part", session, inner, dict))
+    return (yield from measured(ctx, "multipart.put_part", session, inner, dict))
 
 
 def list_parts_flow(
@@ -265,4 +266,4 @@ def _complete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[s
 def complete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
     """Complete an upload; returns the key, or raises MultipartCompleteError."""
     inner = _complete(ctx, session, plan)
-    return (yield from _measured(ctx, "multipart.complete", session, inner, dict))
+    return (yield from measured(ctx, "multipart.complete", session, inner, dict))

@@ -7,10 +7,8 @@ body source, and what makes the request safe to replay. The drivers turn it into
 
 from __future__ import annotations
 
-import io
-import os
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 from objectstore_generated.api.objects import (
@@ -21,29 +19,23 @@ from objectstore_generated.api.objects import (
     put_object,
 )
 
-from .._constants import AUTH_HEADER, MULTITHREAD_COMPRESSION_MIN_BYTES, ONE_SHOT_MAX_BYTES
-from .._exceptions import InvalidInput
+from .._constants import AUTH_HEADER
 from .._models import Scope, Usecase
-from .codec import ZstdEncoder, compress_once
 from .retry import RequestKind
+from .sources import BodySpec, classify_body
 from .tokens import SecretKey, TokenCache
 from .validate import check_key
 from .writes import Write
 
 __all__ = [
-    "BodyCounter",
-    "BodySpec",
-    "CountingEncoder",
     "RequestPlan",
     "SessionInfo",
-    "classify_body",
+    "make_plan",
     "plan_delete",
     "plan_get",
     "plan_head",
     "plan_put",
 ]
-
-SourceKind = Literal["bytes", "path", "file", "iter", "aiter"]
 
 
 @attrs.frozen(eq=False)
@@ -74,103 +66,6 @@ class SessionInfo:
         return headers
 
 
-@attrs.define
-class BodyCounter:
-    """Bytes read from the source and bytes sent, for the current attempt."""
-
-    read: int = 0
-    sent: int = 0
-
-
-@attrs.frozen(eq=False)
-class BodySpec:
-    """Where an upload's bytes come from and how they are encoded."""
-
-    source: Any
-    kind: SourceKind
-    compress: bool
-    #: start offset of a seekable file, to rewind on replay
-    start: int | None = None
-    counter: BodyCounter = attrs.field(factory=BodyCounter)
-
-    @property
-    def replayable(self) -> bool:
-        """Bytes, paths and seekable files can be sent again; iterators cannot."""
-        return self.kind in ("bytes", "path") or (self.kind == "file" and self.start is not None)
-
-    def encoder(self, size: int | None) -> ZstdEncoder:
-        """A fresh encoder for one attempt (multi-threaded for large known sizes)."""
-        threads = -1 if size is not None and size >= MULTITHREAD_COMPRESSION_MIN_BYTES else 0
-        return ZstdEncoder(threads=threads, size=-1 if size is None else size)
-
-    def one_shot(self) -> bytes | None:
-        """The whole body for small bytes sources (sent with a Content-Length), else None."""
-        if self.kind != "bytes" or len(self.source) > ONE_SHOT_MAX_BYTES:
-            return None
-        data = bytes(self.source)
-        self.counter.read = len(data)
-        body = compress_once(data) if self.compress else data
-        self.counter.sent = len(body)
-        return body
-
-
-class CountingEncoder:
-    """One upload attempt's body transform: counts source and sent bytes into the spec's
-    counter while compressing (or passing through) chunk by chunk. Shared by both drivers;
-    no I/O."""
-
-    def __init__(self, spec: BodySpec, size: int | None) -> None:
-        self._counter = spec.counter
-        self._counter.read = self._counter.sent = 0
-        self._encoder = spec.encoder(size) if spec.compress else None
-
-    @property
-    def compressing(self) -> bool:
-        """Whether ``feed`` does CPU work worth moving off an event loop."""
-        return self._encoder is not None
-
-    def feed(self, chunk: bytes | bytearray | memoryview) -> bytes:
-        """The bytes to send for ``chunk`` (maybe ``b""`` while the compressor buffers)."""
-        self._counter.read += len(chunk)
-        out = self._encoder.feed(chunk) if self._encoder is not None else bytes(chunk)
-        self._counter.sent += len(out)
-        return out
-
-    def flush(self) -> bytes:
-        """The remaining bytes to send once the source is exhausted."""
-        tail = self._encoder.flush() if self._encoder is not None else b""
-        self._counter.sent += len(tail)
-        return tail
-
-
-def classify_body(contents: object, *, compress: bool) -> BodySpec:
-    """Describe an upload source: bytes, a path, a binary file, or a (async) iterable of bytes."""
-    if isinstance(contents, (bytes, bytearray, memoryview)):
-        return BodySpec(memoryview(contents).cast("B"), "bytes", compress)
-    if isinstance(contents, str):
-        raise InvalidInput("contents must be bytes, a binary file, a path or an iterable of bytes")
-    if isinstance(contents, os.PathLike):
-        return BodySpec(os.fspath(contents), "path", compress)
-    if hasattr(contents, "read"):
-        if isinstance(contents, io.TextIOBase):
-            raise InvalidInput("contents is a text file: open it in binary mode ('rb')")
-        start: int | None = None
-        try:
-            if contents.seekable():  # type: ignore[attr-defined]
-                start = contents.tell()  # type: ignore[attr-defined]
-        except (AttributeError, OSError, ValueError):
-            start = None
-        return BodySpec(contents, "file", compress, start)
-    if isinstance(contents, AsyncIterable):
-        return BodySpec(contents, "aiter", compress)
-    if isinstance(contents, Iterable):
-        return BodySpec(contents, "iter", compress)
-    raise InvalidInput(
-        f"contents must be bytes, a binary file, a path or an iterable of bytes, "
-        f"got {type(contents).__name__}"
-    )
-
-
 @attrs.frozen(eq=False)
 class RequestPlan:
     """One logical request; the driver sends it (again on retries)."""
@@ -192,9 +87,10 @@ class RequestPlan:
         return kwargs
 
 
-def _plan(
+def make_plan(
     method: str, kwargs: dict[str, Any], kind: RequestKind, body: BodySpec | None = None
 ) -> RequestPlan:
+    """A plan from a generated builder's kwargs (the request plans of every endpoint)."""
     return RequestPlan(method, str(kwargs["url"]), kwargs, kind, body)
 
 
@@ -212,7 +108,7 @@ def plan_put(session: SessionInfo, contents: object, write: Write) -> RequestPla
     else:
         kwargs = insert_object.build_request_kwargs(usecase, scopes, **write.builder_args)
     kind = RequestKind(idempotent=bool(write.key), replayable=body.replayable)
-    return _plan("PUT" if write.key else "POST", kwargs, kind, body)
+    return make_plan("PUT" if write.key else "POST", kwargs, kind, body)
 
 
 _READ = RequestKind(idempotent=True, replayable=True)
@@ -223,7 +119,7 @@ def plan_get(session: SessionInfo, key: str) -> RequestPlan:
     kwargs = get_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key)
     )
-    return _plan("GET", kwargs, _READ)
+    return make_plan("GET", kwargs, _READ)
 
 
 def plan_head(session: SessionInfo, key: str) -> RequestPlan:
@@ -231,7 +127,7 @@ def plan_head(session: SessionInfo, key: str) -> RequestPlan:
     kwargs = head_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key)
     )
-    return _plan("HEAD", kwargs, _READ)
+    return make_plan("HEAD", kwargs, _READ)
 
 
 def plan_delete(session: SessionInfo, key: str) -> RequestPlan:
@@ -239,7 +135,7 @@ def plan_delete(session: SessionInfo, key: str) -> RequestPlan:
     kwargs = delete_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key)
     )
-    return _plan("DELETE", kwargs, _READ)
+    return make_plan("DELETE", kwargs, _READ)
 
 
 def object_path(session: SessionInfo, key: str) -> str:

@@ -15,7 +15,7 @@ from .._constants import MAX_PRESIGN_SECONDS
 from .._exceptions import InvalidInput
 from .._models import Permission
 from .plan import SessionInfo, object_path
-from .urls import BaseURL, _secret_key, base_origin
+from .urls import BaseURL, base_origin, secret_key
 
 __all__ = [
     "MAX_PRESIGN_DURATION",
@@ -67,7 +67,7 @@ def presigned_url(
         raise InvalidInput(f"duration must be a timedelta, got {type(duration).__name__}")
     if duration <= timedelta(0) or duration > MAX_PRESIGN_DURATION:
         raise InvalidInput(f"duration must be > 0 and at most 7 days, got {duration}")
-    secret = _secret_key(session, "pre-sign URLs")
+    secret = secret_key(session, "pre-sign URLs")
     if Permission.OBJECT_READ not in secret.permissions:
         raise InvalidInput("the secret key lacks object.read: its pre-signed URLs would fail")
     suffix = object_path(session, key)

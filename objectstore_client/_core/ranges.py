@@ -13,8 +13,8 @@ from objectstore_generated.api.objects import get_object
 
 from .._exceptions import InvalidInput, RangeNotSatisfiable, RequestError
 from .._models import Metadata, RangeResult
-from .flows import Flow, OpContext, ReadBody, _measured, send
-from .plan import RequestPlan, SessionInfo, _plan
+from .flows import Flow, OpContext, ReadBody, measured, send
+from .plan import RequestPlan, SessionInfo, make_plan
 from .retry import RequestKind
 from .validate import check_key
 
@@ -78,7 +78,7 @@ def plan_range(session: SessionInfo, key: str, wanted: ByteRange) -> RequestPlan
     kwargs = get_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key), range_=wanted.header
     )
-    return _plan("GET", kwargs, RequestKind(idempotent=True, replayable=True))
+    return make_plan("GET", kwargs, RequestKind(idempotent=True, replayable=True))
 
 
 def _read(
@@ -114,4 +114,4 @@ def range_flow(
     ctx: OpContext, session: SessionInfo, plan: RequestPlan, wanted: ByteRange
 ) -> Flow[RangeResult | None]:
     """Read a range into memory; None when the object is missing."""
-    return (yield from _measured(ctx, "get", session, _read(ctx, session, plan, wanted), dict))
+    return (yield from measured(ctx, "get", session, _read(ctx, session, plan, wanted), dict))

@@ -12,7 +12,14 @@ from .._models import Permission
 from .plan import SessionInfo, object_path
 from .tokens import SecretKey
 
-__all__ = ["PARAM_AUTH", "BaseURL", "base_origin", "mint_token", "object_url"]
+__all__ = [
+    "BaseURL",
+    "PARAM_AUTH",
+    "base_origin",
+    "mint_token",
+    "object_url",
+    "secret_key",
+]
 
 #: Query parameter carrying a token in object URLs.
 PARAM_AUTH = "os_auth"
@@ -44,7 +51,8 @@ def base_origin(base_url: BaseURL) -> str:
     return f"{base_url.scheme}://{host}:{port}{prefix}"
 
 
-def _secret_key(session: SessionInfo, what: str) -> SecretKey:
+def secret_key(session: SessionInfo, what: str) -> SecretKey:
+    """The session's SecretKey, for signing (InvalidInput naming ``what`` without one)."""
     if not isinstance(session.token, SecretKey):
         raise InvalidInput(f"no secret key configured on this session: cannot {what}")
     return session.token
@@ -63,7 +71,7 @@ def object_url(
         return url
     if token_validity < timedelta(0):
         raise InvalidInput(f"token_validity must not be negative, got {token_validity}")
-    key_ = _secret_key(session, "embed a token in the URL")
+    key_ = secret_key(session, "embed a token in the URL")
     seconds = math.ceil(token_validity.total_seconds())
     token = key_.token_for_scope(
         session.usecase.name,
@@ -82,7 +90,7 @@ def mint_token(
     now: float,
 ) -> str:
     """A freshly signed token for the session's usecase and scope."""
-    key = _secret_key(session, "mint tokens")
+    key = secret_key(session, "mint tokens")
     return key.token_for_scope(
         session.usecase.name, session.scope, permissions, expiry_seconds, now=now
     )

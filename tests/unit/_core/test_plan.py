@@ -10,7 +10,8 @@ import pytest
 
 from objectstore_client import Scope, TimeToIdle, TimeToLive, Usecase
 from objectstore_client._config import build_config
-from objectstore_client._core.plan import SessionInfo, classify_body, plan_get, plan_put
+from objectstore_client._core.plan import SessionInfo, plan_get, plan_put
+from objectstore_client._core.sources import classify_body
 from objectstore_client._core.tokens import TokenCache
 from objectstore_client._core.urls import base_origin, object_url
 from objectstore_client._core.writes import WriteOptions
