@@ -40,7 +40,15 @@ from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
-from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
+from ._core.plan import (
+    AsyncContents,
+    RequestPlan,
+    SessionInfo,
+    plan_delete,
+    plan_get,
+    plan_head,
+    plan_put,
+)
 from ._core.ranges import byte_range, plan_range, range_flow
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
@@ -184,7 +192,7 @@ class AsyncSession(BaseSession):
 
     async def put(
         self,
-        contents: Any,
+        contents: AsyncContents,
         key: str | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
@@ -286,7 +294,7 @@ class AsyncSession(BaseSession):
 
     async def upload(
         self,
-        source: Any,
+        source: AsyncContents,
         key: str | None = None,
         *,
         compression: Compression | None = None,

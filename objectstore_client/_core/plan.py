@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import attrs
+from objectstore_generated.api.health import health
 from objectstore_generated.api.objects import (
     delete_object,
     get_object,
@@ -37,8 +38,12 @@ from .validate import check_compression, check_header_value, check_key, check_me
 
 __all__ = [
     "BodyCounter",
+    "AsyncContents",
     "BodySpec",
+    "Chunk",
+    "Contents",
     "CountingEncoder",
+    "Readable",
     "RequestPlan",
     "SessionInfo",
     "classify_body",
@@ -49,6 +54,22 @@ __all__ = [
 ]
 
 SourceKind = Literal["bytes", "path", "file", "iter", "aiter"]
+
+#: One piece of an upload.
+Chunk = bytes | bytearray | memoryview
+
+
+class Readable(Protocol):
+    """A binary file or stream: anything whose ``read(size)`` returns bytes."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+#: What ``put`` and ``upload`` send: bytes, a path, a binary file or stream, or an iterable
+#: of byte chunks (``str`` and text files are refused: encode them first).
+Contents = Chunk | os.PathLike[str] | Readable | Iterable[Chunk]
+#: The asyncio client also takes async iterables of byte chunks.
+AsyncContents = Contents | AsyncIterable[Chunk]
 _NO_BODY = File(payload=io.BytesIO())
 
 
@@ -272,6 +293,11 @@ def plan_head(session: SessionInfo, key: str) -> RequestPlan:
         session.usecase.name, session.scope_path, check_key(key)
     )
     return _plan("HEAD", kwargs, _READ)
+
+
+def plan_health() -> RequestPlan:
+    """Plan a GET of the server's liveness endpoint (``/health``, answers ``OK``)."""
+    return _plan("GET", health.build_request_kwargs(), _READ)
 
 
 def plan_delete(session: SessionInfo, key: str) -> RequestPlan:

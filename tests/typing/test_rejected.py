@@ -23,6 +23,10 @@ session = Client("http://127.0.0.1:1").session(Usecase("attachments"), org=1)
 CASES = [
     ("Usecase(42)", "arg-type"),
     ('Usecase("attachments", compression="gzip")', "arg-type"),
+    ("session.put(123)", "arg-type"),
+    ('session.put("text, not bytes")', "arg-type"),
+    ('session.upload(["text chunks"])', "list-item"),
+    ('session.put(open("notes.txt"))', "arg-type"),  # a text file
 ]
 
 
