@@ -177,7 +177,8 @@ def classify_body(contents: object, *, compress: bool) -> BodySpec:
     if isinstance(contents, str):
         raise InvalidInput("contents must be bytes, a binary file, a path or an iterable of bytes")
     if isinstance(contents, os.PathLike):
-        return BodySpec(os.fspath(contents), "path", compress)
+        # kept as given (not os.fspath): a single put of an upload classifies it again
+        return BodySpec(contents, "path", compress)
     if hasattr(contents, "read"):
         if isinstance(contents, io.TextIOBase):
             raise InvalidInput("contents is a text file: open it in binary mode ('rb')")
