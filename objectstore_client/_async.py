@@ -37,9 +37,16 @@ from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
-from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
+from ._core.plan import (
+    RequestPlan,
+    SessionInfo,
+    plan_delete,
+    plan_get,
+    plan_head,
+    plan_put,
+)
 from ._core.ranges import byte_range, plan_range, range_flow
-from ._core.sources import part_bytes
+from ._core.sources import AsyncContents, part_bytes
 from ._core.writes import WriteOptions
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
@@ -183,7 +190,7 @@ class AsyncSession(BaseSession):
 
     async def put(
         self,
-        contents: Any,
+        contents: AsyncContents,
         key: str | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
@@ -285,7 +292,7 @@ class AsyncSession(BaseSession):
 
     async def upload(
         self,
-        source: Any,
+        source: AsyncContents,
         key: str | None = None,
         *,
         compression: Compression | None = None,

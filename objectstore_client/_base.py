@@ -24,6 +24,7 @@ from ._config import (
 from ._constants import DEFAULT_PRESIGN_SECONDS
 from ._core import batch, flows
 from ._core.batch import Indexed, Prepared
+from ._core.guidance import connect_hint
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.multipart_wire import check_upload_id
 from ._core.plan import SessionInfo
@@ -82,7 +83,12 @@ class BaseClient:
         self._trace = trace_header_source(propagate_traces)
         self._token = token
         self._tokens = TokenCache(time.time)
-        self._ctx = flows.OpContext(config.retry, time.monotonic, random.random)
+        self._ctx = flows.OpContext(
+            config.retry, time.monotonic, random.random, str(config.base_url).rstrip("/")
+        )
+        # behind a transport of the caller's (httpx.MockTransport in unit tests) there is no
+        # base URL to get wrong, and /health may not be served: no probe after a 404
+        self._ctx.server.confirmed = config.transport is not None
         self._open(_http_kwargs(config))
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
@@ -105,10 +111,15 @@ class BaseClient:
             except Exception:  # a broken metrics backend must not fail requests
                 _log.exception("metrics backend failed for %s", record.name)
 
-    @staticmethod
-    def _transport_error(effect: flows.Effect, exc: httpx.TransportError) -> TransportError:
+    def _transport_error(self, effect: flows.Effect, exc: httpx.TransportError) -> TransportError:
         plan = effect.plan if isinstance(effect, flows.Send) else None
-        error = map_transport_error(exc, plan.method if plan else "?", plan.path if plan else "?")
+        url = self._base_url
+        # the path as sent, with the base URL's prefix; where to, for connection failures
+        path = url.path.rstrip("/") + plan.path if plan else "?"
+        hint = None
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            hint = connect_hint(url.host, url.port or {"https": 443}.get(url.scheme, 80))
+        error = map_transport_error(exc, plan.method if plan else "?", path, hint=hint)
         error.__cause__ = exc
         return error
 

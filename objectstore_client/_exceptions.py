@@ -75,8 +75,11 @@ class RequestError(ObjectstoreError):
         self.path = path
 
     @classmethod
-    def from_response(cls, method: str, path: str, status: int, body: bytes) -> RequestError:
-        """Build the error for a response, with a bounded excerpt of its body."""
+    def from_response(
+        cls, method: str, path: str, status: int, body: bytes, *, hint: str | None = None
+    ) -> RequestError:
+        """Build the error for a response, with a bounded excerpt of its body (and ``hint``:
+        what to do about it)."""
         text = body.decode("utf-8", errors="replace")
         excerpt = text.strip()
         if len(excerpt) > _BODY_EXCERPT_CHARS:
@@ -84,6 +87,8 @@ class RequestError(ObjectstoreError):
         message = f"Objectstore request failed with status {status}: {method} {path}"
         if excerpt:
             message += f": {excerpt}"
+        if hint:
+            message += f" ({hint})"
         return cls(message, status, text, method=method, path=path)
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -163,11 +168,16 @@ class RequestTimeout(TransportError):
     """A connect, read, write or pool timeout expired."""
 
 
-def map_transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:
-    """Translate an httpx transport error into ours (the caller raises it ``from exc``)."""
+def map_transport_error(
+    exc: httpx.TransportError, method: str, path: str, *, hint: str | None = None
+) -> TransportError:
+    """Translate an httpx transport error into ours (the caller raises it ``from exc``);
+    ``hint`` says what to check."""
     kind = type(exc).__name__
     detail = str(exc) or kind
     message = f"Objectstore request {method} {path} failed: {kind}: {detail}"
+    if hint:
+        message += f" ({hint})"
     unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeout(message, method=method, path=path, maybe_sent=not unsent)

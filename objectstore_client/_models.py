@@ -114,7 +114,14 @@ def _check_policy(_instance: Any, _attribute: Any, value: Any) -> None:
         raise InvalidInput(f"expiration_policy must be TimeToLive or TimeToIdle, got {value!r}")
 
 
-def _usecase_compression(value: object) -> Compression:
+# The converters' parameter types are Usecase's __init__ types for type checkers (attrs
+# plugin): precise, so that mypy refuses Usecase(42) or compression="gzip". They still check
+# at run time, for callers without a type checker.
+def _usecase_name(name: str) -> str:
+    return check_usecase_name(name)
+
+
+def _usecase_compression(value: Compression | None) -> Compression:
     checked = check_compression(value, allow_none=True)
     return "none" if checked is None else checked  # type: ignore[return-value]
 
@@ -123,7 +130,7 @@ def _usecase_compression(value: object) -> Compression:
 class Usecase:
     """A usecase: the top-level namespace, with its default compression and expiration."""
 
-    name: str = attrs.field(converter=check_usecase_name)
+    name: str = attrs.field(converter=_usecase_name)
     compression: Compression = attrs.field(default="zstd", converter=_usecase_compression)
     expiration_policy: ExpirationPolicy | None = attrs.field(default=None, validator=_check_policy)
 

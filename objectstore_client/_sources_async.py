@@ -37,11 +37,11 @@ async def _file_chunks(file: IO[bytes]) -> AsyncIterator[Chunk]:
         yield check_binary(chunk)
 
 
-def _open(path: str) -> IO[bytes]:
+def _open(path: str | os.PathLike[str]) -> IO[bytes]:
     return open(path, "rb")
 
 
-async def _path_chunks(path: str) -> AsyncIterator[Chunk]:
+async def _path_chunks(path: str | os.PathLike[str]) -> AsyncIterator[Chunk]:
     file = await to_thread(_open, path)
     try:
         async for chunk in _file_chunks(file):
@@ -74,7 +74,7 @@ async def open_source(spec: BodySpec) -> tuple[int | None, AsyncIterator[Chunk]]
         try:
             size = (await to_thread(os.stat, spec.source)).st_size
         except OSError as exc:
-            raise InvalidInput(f"cannot read {spec.source!r}: {exc.strerror}") from exc
+            raise InvalidInput(f"cannot read {os.fspath(spec.source)!r}: {exc.strerror}") from exc
         return size, _path_chunks(spec.source)
     if spec.kind == "file":
         if spec.start is None:

@@ -38,11 +38,11 @@ def _file_chunks(file: IO[bytes]) -> Iterator[Chunk]:
         yield check_binary(chunk)
 
 
-def _open(path: str) -> IO[bytes]:
+def _open(path: str | os.PathLike[str]) -> IO[bytes]:
     return open(path, "rb")
 
 
-def _path_chunks(path: str) -> Iterator[Chunk]:
+def _path_chunks(path: str | os.PathLike[str]) -> Iterator[Chunk]:
     file = to_thread(_open, path)
     try:
         yield from _file_chunks(file)
@@ -74,7 +74,7 @@ def open_source(spec: BodySpec) -> tuple[int | None, Iterator[Chunk]]:
         try:
             size = (to_thread(os.stat, spec.source)).st_size
         except OSError as exc:
-            raise InvalidInput(f"cannot read {spec.source!r}: {exc.strerror}") from exc
+            raise InvalidInput(f"cannot read {os.fspath(spec.source)!r}: {exc.strerror}") from exc
         return size, _path_chunks(spec.source)
     if spec.kind == "file":
         if spec.start is None:

@@ -38,9 +38,16 @@ from ._config import SYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
-from ._core.plan import RequestPlan, SessionInfo, plan_delete, plan_get, plan_head, plan_put
+from ._core.plan import (
+    RequestPlan,
+    SessionInfo,
+    plan_delete,
+    plan_get,
+    plan_head,
+    plan_put,
+)
 from ._core.ranges import byte_range, plan_range, range_flow
-from ._core.sources import part_bytes
+from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
 from ._io_sync import GetResponse, Payload
 from ._models import (
@@ -177,7 +184,7 @@ class Session(BaseSession):
 
     def put(
         self,
-        contents: Any,
+        contents: Contents,
         key: str | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
@@ -279,7 +286,7 @@ class Session(BaseSession):
 
     def upload(
         self,
-        source: Any,
+        source: Contents,
         key: str | None = None,
         *,
         compression: Compression | None = None,

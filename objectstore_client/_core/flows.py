@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 import attrs
 
 from .._exceptions import ObjectstoreError, RequestError, TransportError
 from .._models import Metadata
+from .guidance import ServerCheck, auth_hint, wrong_base_url
 from .metrics import MetricRecord, operation_metrics
-from .plan import RequestPlan, SessionInfo
+from .plan import RequestPlan, SessionInfo, plan_health
 from .retry import GiveUp, RetryPolicy, decide
 
 __all__ = [
@@ -105,11 +107,18 @@ Flow = Generator[Effect, Any, T]
 
 @attrs.frozen(eq=False)
 class OpContext:
-    """Per-client knobs a flow needs: retry policy, clock and jitter source."""
+    """Per-client knobs a flow needs: retry policy, clock and jitter source; the base URL (for
+    messages) and whether it was confirmed to lead to an Objectstore server."""
 
     retry: RetryPolicy
     clock: Callable[[], float]
     random: Callable[[], float]
+    base_url: str = ""
+    server: ServerCheck = attrs.field(factory=ServerCheck)
+
+    def sent_path(self, path: str) -> str:
+        """A request's path as sent, for messages: with the base URL's path prefix."""
+        return urlsplit(self.base_url).path.rstrip("/") + path
 
 
 def send(
@@ -148,6 +157,7 @@ def send(
             yield Progress(-progress)
         if status == 404 and plan.method in ("GET", "HEAD"):
             yield ReadBody(response)
+            yield from confirm_server(ctx, session, plan)
             return None
         decision = decide(
             ctx.retry,
@@ -159,9 +169,34 @@ def send(
         )
         if isinstance(decision, GiveUp):
             body = yield ReadBody(response)
-            raise RequestError.from_response(plan.method, plan.path, status, body)
+            if status == 404:
+                yield from confirm_server(ctx, session, plan)
+            hint = auth_hint(status, body, has_token=bool(session.token))
+            shown = ctx.sent_path(plan.path)
+            raise RequestError.from_response(plan.method, shown, status, body, hint=hint)
         yield Close(response)
         yield Sleep(decision.delay)
+
+
+def confirm_server(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
+    """After a 404, once per client: does the base URL lead to an Objectstore server?
+
+    A missing object and a path the server does not serve both answer 404 with an empty body;
+    the server's ``/health`` below the base URL tells a wrong base URL apart. Raises
+    RequestError when it is 404 too. A probe that fails otherwise decides nothing.
+    """
+    if ctx.server.confirmed:
+        return
+    probe = plan_health()
+    try:
+        response: Response = yield Send(probe, session)
+    except TransportError:
+        return
+    yield ReadBody(response)
+    if response.status_code == 200:
+        ctx.server.confirmed = True
+    elif response.status_code == 404:
+        raise wrong_base_url(plan.method, ctx.base_url + plan.path, ctx.base_url, 404)
 
 
 def measured(
@@ -191,7 +226,7 @@ def _put(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
         key = json.loads(body)["key"]
     except (ValueError, KeyError, TypeError):
         raise RequestError.from_response(
-            plan.method, plan.path, response.status_code, body
+            plan.method, ctx.sent_path(plan.path), response.status_code, body
         ) from None
     return str(key)
 

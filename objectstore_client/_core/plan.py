@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
+from objectstore_generated.api.health import health
 from objectstore_generated.api.objects import (
     delete_object,
     get_object,
@@ -34,6 +35,7 @@ __all__ = [
     "plan_delete",
     "plan_get",
     "plan_head",
+    "plan_health",
     "plan_put",
 ]
 
@@ -128,6 +130,11 @@ def plan_head(session: SessionInfo, key: str) -> RequestPlan:
         session.usecase.name, session.scope_path, check_key(key)
     )
     return make_plan("HEAD", kwargs, _READ)
+
+
+def plan_health() -> RequestPlan:
+    """Plan a GET of the server's liveness endpoint (``/health``, answers ``OK``)."""
+    return make_plan("GET", health.build_request_kwargs(), _READ)
 
 
 def plan_delete(session: SessionInfo, key: str) -> RequestPlan:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import AsyncIterable, Iterable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import attrs
 
@@ -19,10 +19,13 @@ from .codec import ZstdEncoder, compress_once
 
 __all__ = [
     "BINARY_MODE",
+    "AsyncContents",
     "BodyCounter",
     "BodySpec",
     "Chunk",
+    "Contents",
     "CountingEncoder",
+    "Readable",
     "SourceKind",
     "check_binary",
     "check_chunk",
@@ -31,7 +34,21 @@ __all__ = [
 ]
 
 SourceKind = Literal["bytes", "path", "file", "iter", "aiter"]
+#: One piece of an upload.
 Chunk = bytes | bytearray | memoryview
+
+
+class Readable(Protocol):
+    """A binary file or stream: anything whose ``read(size)`` returns bytes."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+#: What ``put`` and ``upload`` send: bytes, a path, a binary file or stream, or an iterable
+#: of byte chunks (``str`` and text files are refused: encode them first).
+Contents = Chunk | os.PathLike[str] | Readable | Iterable[Chunk]
+#: The asyncio client also takes async iterables of byte chunks.
+AsyncContents = Contents | AsyncIterable[Chunk]
 #: What a file that yields text is told.
 BINARY_MODE = "contents must be opened in binary mode"
 
@@ -141,7 +158,8 @@ def classify_body(contents: object, *, compress: bool) -> BodySpec:
     if isinstance(contents, str):
         raise InvalidInput("contents must be bytes, a binary file, a path or an iterable of bytes")
     if isinstance(contents, os.PathLike):
-        return BodySpec(os.fspath(contents), "path", compress)
+        # kept as given (not os.fspath): a single put of an upload classifies it again
+        return BodySpec(contents, "path", compress)
     if hasattr(contents, "read"):
         if isinstance(contents, io.TextIOBase):
             raise InvalidInput(f"{BINARY_MODE} (got a text file)")

@@ -27,6 +27,7 @@ from .. import (
     TransportError,
     Usecase,
 )
+from .._core.guidance import WrongBaseURL
 from ..metadata import format_expiration, parse_timedelta
 from ._parser import ENV
 from ._progress import ProgressBar
@@ -280,7 +281,7 @@ def _regular_file_size(stream: IO[bytes]) -> int | None:
 
 def classify(exc: ObjectstoreError) -> str:
     """The exit-status kind of an SDK error."""
-    if isinstance(exc, InvalidInput):
+    if isinstance(exc, (InvalidInput, WrongBaseURL)):  # a wrong --url is a bad argument
         return "usage"
     if isinstance(exc, TransportError):
         return "transport"

@@ -101,6 +101,12 @@ def test_unreachable_server_is_a_transport_error() -> None:
     assert b"ConnectError" in result.stderr
 
 
+def test_a_wrong_server_url_is_a_usage_error(run: Run, objectstore_url: str) -> None:
+    result = run("get", "k", "--url", f"{objectstore_url}/nope")
+    assert result.returncode == EXIT_CODES["usage"]
+    assert b"does not lead to an Objectstore server" in result.stderr
+
+
 def test_bad_arguments_are_refused_before_any_request(run: Run, tmp_path: Path) -> None:
     no_usecase = run("head", "k", env={"OBJECTSTORE_USECASE": ""})
     assert no_usecase.returncode == EXIT_CODES["usage"] == 2

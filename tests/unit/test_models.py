@@ -38,7 +38,7 @@ def test_usecase_validation() -> None:
         with pytest.raises(ValueError, match="usecase"):
             Usecase(bad)
     with pytest.raises(ValueError, match="unknown compression 'gzip'"):
-        Usecase("u", compression="gzip")
+        Usecase("u", compression="gzip")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="negative"):
         TimeToLive(timedelta(seconds=-1))
 
