@@ -8,10 +8,12 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
 from urllib.parse import quote, unquote
 
 import attrs
+import httpx
 from objectstore_generated.api.batch import batch
 from objectstore_generated.api.objects import insert_object
 
@@ -47,6 +49,7 @@ from .writes import Write, WriteOptions
 
 __all__ = [
     "Indexed",
+    "PartGuard",
     "Prepared",
     "assemble",
     "batch_flow",
@@ -220,6 +223,127 @@ def parse_form_data(content_type: str, body: bytes) -> list[tuple[dict[str, str]
     return parts
 
 
+class PartGuard:
+    """Watches a batch response as it streams in and says where it stops making sense.
+
+    A well-formed response has one part per operation, each with a distinct index in
+    ``range(operations)``. The first part that breaks this (the real server answers an
+    unparsable request with error parts numbered 0, 1, 2, ... that never end) sets
+    :attr:`violation` and :attr:`cut` (the offset of its delimiter): the body is complete
+    and correct up to there, and nothing after it is worth reading.
+    """
+
+    def __init__(self, boundary: bytes, operations: int) -> None:
+        self._delimiter = b"--" + boundary
+        self._operations = operations
+        self._seen: set[int] = set()
+        self._parts = 0
+        self._buffer = bytearray()  # the body from offset self._base on, not yet scanned
+        self._base = 0
+        self.violation: str | None = None
+        self.cut = 0
+
+    def feed(self, data: bytes) -> bool:
+        """Scan more of the body; True once it is time to stop reading."""
+        self._buffer += data
+        buffer, delimiter = self._buffer, self._delimiter
+        search = 0
+        while self.violation is None:
+            at = buffer.find(delimiter, search)
+            if at < 0:
+                search = max(search, len(buffer) - len(delimiter) - 2)
+                break
+            after = at + len(delimiter)
+            if self._base + at > 0 and buffer[at - 2 : at] != b"\r\n":
+                search = at + 1  # the boundary text inside a part, not a delimiter
+                continue
+            if len(buffer) < after + 2:
+                break
+            if buffer[after : after + 2] == b"--":
+                search = len(buffer)  # the closing delimiter: the rest is epilogue
+                break
+            end = buffer.find(b"\r\n\r\n", after)
+            if end < 0:
+                break  # the part's headers are still coming
+            self._check(self._base + at, bytes(buffer[after:end]))
+            search = end + 4
+        if self.violation is not None:
+            return True
+        keep = max(search - 2, 0)  # the CRLF before a delimiter is looked at
+        del buffer[:keep]
+        self._base += keep
+        return False
+
+    def _check(self, at: int, head: bytes) -> None:
+        self._parts += 1
+        match = _INDEX_LINE.search(head)
+        index = int(match.group(1)) if match else None
+        if index is not None and index in self._seen:
+            self.violation = f"operation index {index} answered twice"
+        elif index is not None and index >= self._operations:
+            self.violation = (
+                f"operation index {index} out of range for {self._operations} operations"
+            )
+        elif self._parts > self._operations:
+            self.violation = f"more parts than the {self._operations} operations"
+        if self.violation is not None:
+            self.cut = at
+        elif index is not None:
+            self._seen.add(index)
+
+    def complete_body(self, body: bytes) -> bytes:
+        """``body`` up to the first unacceptable part, closed with the final delimiter."""
+        if self.violation is None:
+            return body
+        return body[: self.cut] + self._delimiter + b"--"
+
+    def install(self, response: httpx.Response) -> None:
+        """Read ``response`` through this guard: reading ends at the first violation."""
+        response.stream = _GuardedStream(response.stream, self)
+
+
+_INDEX_LINE = re.compile(rb"(?:^|\r\n)x-sn-batch-operation-index:[ \t]*([0-9]+)", re.IGNORECASE)
+
+
+class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response stream that ends early when its :class:`PartGuard` says so (closing the
+    response then drops the connection instead of reading an endless body)."""
+
+    def __init__(self, inner: Any, guard: PartGuard) -> None:
+        self._inner = inner
+        self._guard = guard
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = iter(self._inner)
+        try:
+            for chunk in chunks:
+                yield chunk
+                if self._guard.feed(chunk):
+                    return
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = self._inner.__aiter__()
+        try:
+            async for chunk in chunks:
+                yield chunk
+                if self._guard.feed(chunk):
+                    return
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 def _decode(data: bytes) -> bytes:
     decoder = ZstdDecoder(io.BytesIO(data))
     out = io.BytesIO()
@@ -258,16 +382,22 @@ def _failed(ops: Sequence[Prepared], exc: ObjectstoreError) -> Indexed:
 def _batch(
     ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[Prepared]
 ) -> Flow[Indexed]:
+    guard: PartGuard | None = None
     try:
         response = yield from send(ctx, session, plan, frozenset({200}))
         assert response is not None
+        content_type = response.headers.get("content-type", "")
+        match = _BOUNDARY.search(content_type)
+        if match is not None:
+            guard = PartGuard((match.group(1) or match.group(2)).encode("latin-1"), len(ops))
+            guard.install(response)
         body: bytes = yield ReadBody(response, raw=True)
         try:
-            parts = parse_form_data(response.headers.get("content-type", ""), body)
+            if guard is not None:
+                body = guard.complete_body(body)
+            parts = parse_form_data(content_type, body)
         except ValueError as exc:
-            raise RequestError.from_response(
-                plan.method, plan.path, 200, f"malformed batch response: {exc}".encode()
-            ) from None
+            raise _malformed(plan, str(exc)) from None
     except ObjectstoreError as exc:  # the whole batch failed: every operation reports it
         return _failed(ops, exc)
     results: Indexed = []
@@ -278,7 +408,17 @@ def _batch(
         except (KeyError, ValueError, IndexError):
             continue  # unusable part: its operation is reported missing by assemble
         results.append((op.index, _result(op, status, headers, part_body)))
+    if guard is not None and guard.violation is not None:
+        # reading stopped there: the operations not answered before it get this error
+        answered = {index for index, _ in results}
+        error = _malformed(plan, f"{guard.violation}; stopped reading")
+        results += _failed([op for op in ops if op.index not in answered], error)
     return results
+
+
+def _malformed(plan: RequestPlan, problem: str) -> RequestError:
+    body = f"malformed batch response: {problem}".encode()
+    return RequestError.from_response(plan.method, plan.path, 200, body)
 
 
 def batch_flow(

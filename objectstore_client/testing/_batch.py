@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
 from ._auth import DELETE, READ, WRITE, AuthContext
-from ._errors import ApiError, TextError
+from ._errors import IS_A_DIRECTORY, NOT_FOUND, ApiError, TextError, io_error
 from ._formdata import (
     FormDataError,
     FormDataParser,
@@ -128,6 +129,8 @@ def _execute(app: ObjectstoreApp, auth: AuthContext, base: ObjectId, op: _Op) ->
     auth.check(KINDS[kind], base.usecase, base.scopes)
     if kind == "insert":
         assert metadata is not None
+        if app.strict_filesystem and key is not None and key.endswith("/"):
+            raise io_error(IS_A_DIRECTORY)
         oid = ObjectId(base.usecase, base.scopes, key or str(uuid.uuid4()))
         app.storage.put_bytes(oid, metadata, b"".join(op.body))
         return _ok(op, kind, oid.key, 201)
@@ -135,7 +138,7 @@ def _execute(app: ObjectstoreApp, auth: AuthContext, base: ObjectId, op: _Op) ->
     oid = ObjectId(base.usecase, base.scopes, key)
     if kind == "delete":
         if not app.storage.delete(oid) and app.strict_filesystem:
-            raise ApiError(500, "service error: storage backend error: object not found")
+            raise io_error(NOT_FOUND)
         return _ok(op, kind, key, 204)
     obj = app.storage.get(oid)
     if obj is None:
@@ -201,8 +204,8 @@ async def handle_batch(
             parser.finish()
         except FormDataError as exc:
             failure = exc
-    if failure is not None:
-        results.append(_error(count, _bad(f"failed to parse multipart body: {failure}")))
+    if failure is not None and not app.endless_batch_errors:
+        results.append(_error(count, _parse_error(failure)))
     if app.batch_order == "reverse":
         results.reverse()
     elif app.batch_order == "shuffle":
@@ -212,4 +215,29 @@ async def handle_batch(
     await req.start(200, [(b"content-type", ctype)])  # streamed: chunked, no length
     for result in results:
         await req.body(encode_part(out_boundary, result.headers, result.body), more=True)
+    if failure is not None and app.endless_batch_errors:
+        await _endless_errors(req, out_boundary, count, failure)
+        return
     await req.body(b"--" + out_boundary + b"--")
+
+
+def _parse_error(failure: FormDataError) -> ApiError:
+    message = "multipart error: Error parsing `multipart/form-data` request"
+    return ApiError(400, f"batch error: {message}", [message, str(failure)])
+
+
+async def _endless_errors(
+    req: Request, boundary: bytes, first: int, failure: FormDataError
+) -> None:
+    """The real server's answer to an unparsable body: the parse error again and again, as
+    parts numbered ``first``, ``first + 1``, ... without end. Stops when the client hangs up."""
+    disconnected = asyncio.ensure_future(req.receive())  # the body is read: only a disconnect
+    try:
+        index = first
+        while not disconnected.done():
+            result = _error(index, _parse_error(failure))
+            await req.body(encode_part(boundary, result.headers, result.body), more=True)
+            await asyncio.sleep(0)  # lets the loop notice the hang-up
+            index += 1
+    finally:
+        disconnected.cancel()

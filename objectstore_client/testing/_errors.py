@@ -54,3 +54,13 @@ def metadata_error(message: str) -> ApiError:
         f"service error: metadata error: {message}",
         [f"metadata error: {message}", message],
     )
+
+
+#: The real filesystem backend's I/O errors (strict filesystem mode).
+NOT_FOUND = "No such file or directory (os error 2)"
+IS_A_DIRECTORY = "Is a directory (os error 21)"
+
+
+def io_error(message: str) -> ApiError:
+    """An I/O error of the real filesystem backend -> 500."""
+    return ApiError(500, f"service error: i/o error: {message}", [f"i/o error: {message}", message])

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ._auth import DELETE, READ, WRITE, AuthContext
-from ._errors import ApiError, EmptyError, client_error, metadata_error
+from ._errors import (
+    IS_A_DIRECTORY,
+    NOT_FOUND,
+    EmptyError,
+    client_error,
+    io_error,
+    metadata_error,
+)
 from ._http import Headers, Request
 from ._metadata import Metadata, MetadataError, content_disposition
 from ._storage import ObjectId, StoredObject
@@ -91,6 +98,8 @@ async def insert_object(
     """POST (``oid.key == ""``: generated key, 201) or PUT (200)."""
     metadata = _metadata(req, app)
     auth.check(WRITE, oid.usecase, oid.scopes)
+    if app.strict_filesystem and oid.key.endswith("/"):
+        raise io_error(IS_A_DIRECTORY)  # the file would be a directory path
     created = not oid.key
     if created:
         oid = ObjectId(oid.usecase, oid.scopes, str(uuid.uuid4()))
@@ -175,12 +184,6 @@ async def delete_object(
     app: ObjectstoreApp, req: Request, auth: AuthContext, oid: ObjectId
 ) -> None:
     auth.check(DELETE, oid.usecase, oid.scopes)
-    existed = app.storage.delete(oid)
-    if not existed and app.strict_filesystem:
-        message = "No such file or directory (os error 2)"
-        raise ApiError(
-            500,
-            f"service error: storage backend error: {message}",
-            [f"storage backend error: {message}", message],
-        )
+    if not app.storage.delete(oid) and app.strict_filesystem:
+        raise io_error(NOT_FOUND)
     await req.empty(204)
