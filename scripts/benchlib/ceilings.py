@@ -5,6 +5,8 @@
 * ``ceil_http``: urllib3 against the same server with no compression: 1 KiB put/get/head/delete
   on one keep-alive connection, and 100 MiB of random bytes up (Content-Length, 1 MiB blocks)
   and down (1 MiB reads). This is what the server plus loopback can do for any Python client.
+* ``ceil_wire``: the server's own ceiling for 1 KiB put/get/head/delete: the cheapest client
+  (:mod:`.rawwire`, raw sockets, 4 connections kept busy by one thread).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import data
+from . import data, rawwire
 from .probe import Timer
 from .workloads import Ctx, Result
 
@@ -87,15 +89,18 @@ def http(ctx: Ctx) -> Result:
 
     result = Result()
     keys = [f"{ctx.prefix}/{i}" for i in range(ctx.ops)]
+    warm = [f"{ctx.prefix}/warm/{i}" for i in range(20)]  # own keys: none is deleted twice
     for method in ("PUT", "GET", "HEAD", "DELETE"):
         payload = body if method == "PUT" else None
-        for key in keys[:20]:  # warm-up, not timed
+        for key in warm:  # warm-up, not timed
             call(method, key, payload)
         with Timer() as timer:
             for key in keys:
                 call(method, key, payload)
         result.add(method.lower(), len(keys), timer.span)
 
+    if "rand" not in ctx.files:  # small operations only (scripts/bench --server-ceiling)
+        return result
     path = ctx.files["rand"]
     size = os.path.getsize(path)
     key = f"{ctx.prefix}/raw-100m"
@@ -114,4 +119,31 @@ def http(ctx: Ctx) -> Result:
         raise AssertionError(f"raw download: {count} bytes, expected {size}")
     result.add("download_100m", size / MB, timer.span)
     call("DELETE", key)
+    return result
+
+
+def wire(ctx: Ctx) -> Result:
+    """The server's small-operation ceiling, measured with the raw-socket client."""
+    url = urlsplit(ctx.target.url)
+    scope = ";".join(f"{k}={v}" for k, v in ctx.target.scopes.items()) or "_"
+    base = f"{url.path.rstrip('/')}/v1/objects/{quote(ctx.target.usecase)}/{scope}/"
+    headers = "".join(f"{k}: {v}\r\n" for k, v in _headers(ctx).items()).encode()
+    body = data.small_payload(0)
+
+    def check(status: int, method: str) -> None:
+        if status >= 400:
+            raise AssertionError(f"{method}: {status}")
+
+    def requests(method: str, keys: list[str]) -> list[rawwire.Request]:
+        payload = body if method == "PUT" else b""
+        return [(method, base + quote(key), headers, payload) for key in keys]
+
+    result = Result()
+    keys = [f"{ctx.prefix}/{i}" for i in range(ctx.ops)]
+    warm = [f"{ctx.prefix}/warm/{i}" for i in range(20)]
+    for method in ("PUT", "GET", "HEAD", "DELETE"):
+        rawwire.run(ctx.target.url, requests(method, warm), check=check)
+        with Timer() as timer:
+            rawwire.run(ctx.target.url, requests(method, keys), check=check)
+        result.add(method.lower(), len(keys), timer.span)
     return result

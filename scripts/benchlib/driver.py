@@ -28,6 +28,7 @@ OPS = {
     "small_async16": (2000, 480),
     "many": (1000, 1000),
     "ceil_http": (1000, 300),
+    "ceil_wire": (4000, 1000),
 }
 BIG = 100 * spec.MIB
 HUGE = 512 * spec.MIB
@@ -58,6 +59,24 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-old", action="store_true", help=f"skip {spec.UPSTREAM_OLD}")
     parser.add_argument("--storage", default="memory", choices=["memory", "filesystem"])
+    parser.add_argument(
+        "--fast-server",
+        action="store_true",
+        help="run the local server in its fast test mode (TCP_NODELAY, one segment per "
+        "response) instead of answering like the real server (real-wire: kept-alive GETs "
+        "stall on delayed ACKs, as they do against the real server)",
+    )
+    parser.add_argument(
+        "--http-stack",
+        default="httptools",
+        choices=["httptools", "h11"],
+        help="the local server's HTTP stack (h11: the slower one of earlier versions)",
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        help="with --url: the server's process id on this machine, to report its CPU per op",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument(
@@ -95,6 +114,7 @@ class Runner:
         self.files: dict[str, Path] = {}
         self.records: list[dict[str, Any]] = []
         self.profile_dir: Path | None = None
+        self.server_pid: int | None = None
 
     def common(self) -> list[str]:
         a = self.args
@@ -144,6 +164,8 @@ class Runner:
         ]
         if client.pool_size is not None:
             cmd += ["--pool-size", str(client.pool_size)]
+        if self.server_pid is not None:
+            cmd += ["--server-pid", str(self.server_pid)]
         if self.profile_dir is not None and label == spec.OURS:
             self.profile_dir.mkdir(parents=True, exist_ok=True)
             cmd += ["--profile", str(self.profile_dir / f"{workload}-r{rnd}.prof")]
@@ -211,6 +233,11 @@ def _sdk_commit() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--server-ceiling"]:
+        from . import stacks
+
+        return stacks.main(argv[1:])
     args = parse(argv)
     rounds = args.rounds or (2 if args.quick else 5)
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -230,11 +257,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             runner.profile_dir = args.out / (started.replace(":", "") + "-profiles")
         if args.url:
             runner.url = args.url
+            runner.server_pid = args.server_pid
             t0 = time.perf_counter()
             _rounds(runner, workloads, rounds)
         else:
-            with Server(Path(sys.executable), Path(tmp), runner.env, args.storage) as url:
+            local = Server(
+                Path(sys.executable),
+                Path(tmp),
+                runner.env,
+                args.storage,
+                fast=args.fast_server,
+                http_stack=args.http_stack,
+            )
+            with local as url:
                 runner.url = url
+                runner.server_pid = local.pid
                 t0 = time.perf_counter()
                 _rounds(runner, workloads, rounds)
     elapsed = time.perf_counter() - t0
@@ -245,10 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     meta = {
         "started": started,
-        "command": "scripts/bench " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": "scripts/bench " + " ".join(argv),
         "machine": _machine(),
         "python": platform.python_version(),
-        "server": args.url or f"local ({args.storage} storage, separate process)",
+        "server": args.url or _local_description(args),
         "clients": ", ".join(f"{k} = {v}" for k, v in sorted(versions.items())),
         "sdk commit": _sdk_commit(),
         "rounds": rounds,
@@ -274,6 +311,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if errors:
         return 2
     return 1 if args.check and any(v.met is False for v in verdicts) else 0
+
+
+def _local_description(args: argparse.Namespace) -> str:
+    mode = "fast test mode" if args.fast_server else "like the real server (real-wire, strict)"
+    return f"local, {mode}, {args.http_stack}, {args.storage} storage, separate process"
 
 
 def _rounds(runner: Runner, workloads: list[spec.Workload], rounds: int) -> None:

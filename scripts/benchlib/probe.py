@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from dataclasses import dataclass
@@ -50,20 +51,42 @@ def cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+#: The server process whose CPU each Timer also measures (``--server-pid``), if any.
+SERVER_PID: int | None = None
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of another process (Linux ``/proc``); None if unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
 @dataclass
 class Span:
-    """Wall and CPU seconds of one timed phase."""
+    """Wall and CPU seconds of one timed phase (``server_cpu``: the server's, if known)."""
 
     wall: float = 0.0
     cpu: float = 0.0
+    server_cpu: float | None = None
 
 
 class Timer:
     """``with Timer() as t: ...`` then ``t.span``."""
 
     def __enter__(self) -> Timer:
+        self._server = None if SERVER_PID is None else process_cpu_s(SERVER_PID)
         self._wall, self._cpu = time.perf_counter(), cpu_s()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.span = Span(time.perf_counter() - self._wall, cpu_s() - self._cpu)
+        wall, cpu = time.perf_counter() - self._wall, cpu_s() - self._cpu
+        server = None
+        if self._server is not None and SERVER_PID is not None:
+            end = process_cpu_s(SERVER_PID)
+            server = None if end is None else end - self._server
+        self.span = Span(wall, cpu, server)

@@ -30,11 +30,11 @@ def _cell(row: Row, label: str) -> str:
     return ""
 
 
-def _cpu(row: Row, label: str) -> str:
-    value = row.cpu.get(label)
+def _cpu(row: Row, label: str, server: bool = False) -> str:
+    value = (row.server_cpu if server else row.cpu).get(label)
     if value is None:
         return ""
-    if row.unit == "MB/s":
+    if row.unit == "MB/s" or row.metric.endswith("_100m"):
         return f"{value * 1000:.2f} ms/MB"
     return f"{value * 1e6:.0f} µs/op"
 
@@ -60,6 +60,8 @@ def results_table(rows: Sequence[Row]) -> list[str]:
         "ceiling (ours % of it)",
         "CPU ours",
         f"CPU {spec.UPSTREAM}",
+        "server CPU (ours run)",
+        f"server CPU ({spec.UPSTREAM} run)",
     ]
     lines = [_line(header), _line(["---"] * len(header))]
     for row in rows:
@@ -79,6 +81,8 @@ def results_table(rows: Sequence[Row]) -> list[str]:
                     _ceiling(row),
                     _cpu(row, spec.OURS),
                     _cpu(row, spec.UPSTREAM),
+                    _cpu(row, spec.OURS, server=True),
+                    _cpu(row, spec.UPSTREAM, server=True),
                 ]
             )
         )
@@ -87,12 +91,13 @@ def results_table(rows: Sequence[Row]) -> list[str]:
 
 def ceilings_table(rows: Sequence[Row]) -> list[str]:
     """The ceilings measured in the same run."""
-    lines = [_line(["ceiling", "metric", "value"]), _line(["---"] * 3)]
+    lines = [_line(["ceiling", "metric", "value", "server CPU"]), _line(["---"] * 4)]
     for row in rows:
         if row.workload.startswith("ceil_"):
             unit = "ops/s" if row.metric in spec.SMALL_OPS else "MB/s"
             value = row.medians.get(spec.RAW)
-            lines.append(_line([row.workload, row.metric, f"{fmt(value)} {unit}"]))
+            server = _cpu(row, spec.RAW, server=True)
+            lines.append(_line([row.workload, row.metric, f"{fmt(value)} {unit}", server]))
     return lines
 
 

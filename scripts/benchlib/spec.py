@@ -121,6 +121,13 @@ WORKLOADS = (
         ("put", "get", "head", "delete", "upload_100m", "download_100m"),
         (RAW,),
     ),
+    Workload(
+        "ceil_wire",
+        "Ceiling: the server's, raw sockets (4 connections, one thread, no parsing library)",
+        "ops/s",
+        SMALL_OPS,
+        (RAW,),
+    ),
 )
 
 WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}

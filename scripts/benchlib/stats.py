@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import spec
@@ -34,6 +34,8 @@ class Row:
     ratios: dict[str, float] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
     ceiling: tuple[str, str, float] | None = None
+    #: the server's CPU seconds per unit while each client ran (local server, or --server-pid)
+    server_cpu: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Index:
     def __init__(self, records: Iterable[Record]) -> None:
         self.values: dict[tuple[str, str, str], dict[int, float]] = {}
         self.cpu: dict[tuple[str, str, str], list[float]] = {}
+        self.server_cpu: dict[tuple[str, str, str], list[float]] = {}
         self.problems: dict[tuple[str, str], str] = {}
         self.rss: dict[tuple[str, str], list[tuple[float, float]]] = {}
         self.workloads: set[str] = set()
@@ -78,6 +81,8 @@ class Index:
                 self.values.setdefault((*where, metric), {})[int(rec["round"])] = float(value)
             for metric, value in rec.get("cpu_per_unit", {}).items():
                 self.cpu.setdefault((*where, metric), []).append(float(value))
+            for metric, value in rec.get("server_cpu_per_unit", {}).items():
+                self.server_cpu.setdefault((*where, metric), []).append(float(value))
             if "rss_peak_mib" in rec:
                 pair = (float(rec["rss_baseline_mib"]), float(rec["rss_peak_mib"]))
                 self.rss.setdefault(where, []).append(pair)
@@ -110,6 +115,9 @@ def _row(index: Index, workload: spec.Workload, metric: str) -> Row:
         cpu = median(index.cpu.get((workload.name, label, metric), []))
         if cpu is not None:
             row.cpu[label] = cpu
+        server = median(index.server_cpu.get((workload.name, label, metric), []))
+        if server is not None:
+            row.server_cpu[label] = server
     ours = index.values.get((workload.name, spec.OURS, metric), {})
     other = workload.compare_to or workload.name
     for label in spec.CLIENTS:
@@ -128,9 +136,7 @@ def _row(index: Index, workload: spec.Workload, metric: str) -> Row:
 
 
 def _with_ceiling(row: Row, ceiling: tuple[str, str, float]) -> Row:
-    return Row(
-        row.workload, row.metric, row.unit, row.medians, row.cpu, row.ratios, row.missing, ceiling
-    )
+    return replace(row, ceiling=ceiling)
 
 
 def _rss_row(index: Index, workload: spec.Workload) -> RssRow:

@@ -18,7 +18,12 @@ from typing import Any
 from . import ceilings, clients, probe
 from .workloads import WORKLOADS, Ctx, Result
 
-ALL = {**WORKLOADS, "ceil_zstd": ceilings.zstd, "ceil_http": ceilings.http}
+ALL = {
+    **WORKLOADS,
+    "ceil_zstd": ceilings.zstd,
+    "ceil_http": ceilings.http,
+    "ceil_wire": ceilings.wire,
+}
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -39,6 +44,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--file", action="append", default=[], metavar="NAME=PATH")
     parser.add_argument("--prefix", default="bench")
     parser.add_argument("--profile", help="write cProfile stats of the workload to this file")
+    parser.add_argument("--server-pid", type=int, help="also measure this process's CPU")
     return parser.parse_args(argv)
 
 
@@ -57,6 +63,7 @@ def _call(args: argparse.Namespace, ctx: Ctx) -> Result:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the workload; never raises (failures are reported in the record)."""
+    probe.SERVER_PID = args.server_pid
     scopes = dict(s.split("=", 1) for s in args.scope) or {"org": "1", "project": "1"}
     target = clients.Target(args.url, args.usecase, scopes, args.token, args.key_id, args.key_file)
     ctx = Ctx(
@@ -83,6 +90,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         traceback.print_exc()
         return {**record, "status": "error", "detail": f"{type(exc).__name__}: {exc}"[:500]}
     record.update(status="ok", metrics=result.metrics, cpu_per_unit=result.cpu_per_unit)
+    if result.server_cpu_per_unit:
+        record["server_cpu_per_unit"] = result.server_cpu_per_unit
     if ctx.baseline_mib is not None:
         record.update(rss_baseline_mib=ctx.baseline_mib, rss_peak_mib=probe.peak_rss_mib())
     return record

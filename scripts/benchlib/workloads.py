@@ -38,14 +38,18 @@ class Ctx:
 
 @dataclass
 class Result:
-    """Rates per metric, and the client's CPU seconds per unit (op or MB)."""
+    """Rates per metric, and the client's (and the server's, when known) CPU seconds per unit
+    (op or MB)."""
 
     metrics: dict[str, float] = field(default_factory=dict)
     cpu_per_unit: dict[str, float] = field(default_factory=dict)
+    server_cpu_per_unit: dict[str, float] = field(default_factory=dict)
 
     def add(self, metric: str, units: float, span: Span) -> None:
         self.metrics[metric] = units / span.wall
         self.cpu_per_unit[metric] = span.cpu / units
+        if span.server_cpu is not None:
+            self.server_cpu_per_unit[metric] = span.server_cpu / units
 
 
 def _payloads() -> list[bytes]:
@@ -242,9 +246,11 @@ def many(ctx: Ctx) -> Result:
         raise AssertionError("read back different bytes")
     result.add("write", len(keys), write.span)
     result.add("read", len(keys), read.span)
-    total = Span(write.span.wall + read.span.wall, write.span.cpu + read.span.cpu)
+    servers = (write.span.server_cpu, read.span.server_cpu)
+    server = None if None in servers else sum(s for s in servers if s is not None)
+    total = Span(write.span.wall + read.span.wall, write.span.cpu + read.span.cpu, server)
     result.add("total", 2 * len(keys), total)
-    batch.delete(keys + keys[:_WARMUP])
+    batch.delete(keys)  # the warm-up keys are among them: none is deleted twice
     clients.close(client)
     return result
 

@@ -20,7 +20,7 @@ import pytest
 import zstandard
 
 from objectstore_client.testing import LocalObjectstore
-from scripts.benchlib import data, report, server, spec, stats
+from scripts.benchlib import data, rawwire, report, server, spec, stats
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
@@ -146,14 +146,19 @@ def run_worker(url: str, workload: str, extra: list[str], cwd: Path, *more: str)
 
 def test_worker_records_for_our_client(bench_env: tuple[list[str], Path]) -> None:
     files, tmp = bench_env
-    with LocalObjectstore(storage="memory") as objectstore:
+    # like the benchmark's server: strict answers (a key deleted twice is a 500, as on the
+    # real server) and real-wire sockets; the server's CPU is this process's
+    strict = {"strict_filesystem": True, "real_wire": True}
+    with LocalObjectstore(storage="memory", **strict) as objectstore:  # type: ignore[arg-type]
         url = objectstore.url
+        files = [*files, "--server-pid", str(os.getpid())]
         small = run_worker(url, "small_seq", files, tmp)
         assert small["status"] == "ok", small
         assert small["client"] == "ours" and small["round"] == 3
         assert set(small["metrics"]) == set(spec.SMALL_OPS)
         assert all(v > 0 for v in small["metrics"].values())
         assert set(small["cpu_per_unit"]) == set(spec.SMALL_OPS)
+        assert set(small["server_cpu_per_unit"]) == set(spec.SMALL_OPS)
         assert "rss_peak_mib" not in small
 
         profile = tmp / "small.prof"
@@ -170,13 +175,26 @@ def test_worker_records_for_our_client(bench_env: tuple[list[str], Path]) -> Non
             assert big["rss_peak_mib"] >= big["rss_baseline_mib"] > 0
 
         many = run_worker(url, "many", files, tmp)
-        assert many["status"] in {"ok", "n/a"}, many  # n/a until the batch API lands
-        if many["status"] == "ok":
-            assert set(many["metrics"]) == {"write", "read", "total"}
+        assert many["status"] == "ok", many
+        assert set(many["metrics"]) == {"write", "read", "total"}
 
-        ceiling = run_worker(url, "ceil_http", files, tmp)
-        assert ceiling["status"] == "ok", ceiling
-        assert set(ceiling["metrics"]) == set(spec.WORKLOADS_BY_NAME["ceil_http"].metrics)
+        for name in ("ceil_http", "ceil_wire"):
+            ceiling = run_worker(url, name, files, tmp)
+            assert ceiling["status"] == "ok", ceiling
+            assert set(ceiling["metrics"]) == set(spec.WORKLOADS_BY_NAME[name].metrics)
+
+
+def test_raw_wire_client_finds_the_end_of_each_response() -> None:
+    end = rawwire._response_end
+    head = bytearray(b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n")
+    assert end(head, "GET") is None
+    assert end(head + b"abcHTTP/1.1", "GET") == (200, len(head) + 3)
+    assert end(bytearray(b"HTTP/1.1 204 No Content\r\nx: y\r\n\r\n"), "HEAD") == (204, 33)
+    chunked = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+    body = b"3\r\nabc\r\n1000\r\n" + b"x" * 4096 + b"\r\n0\r\n\r\n"
+    for cut in range(len(body)):
+        assert end(bytearray(chunked + body[:cut]), "GET") is None
+    assert end(bytearray(chunked + body + b"next"), "GET") == (200, len(chunked + body))
 
 
 def test_worker_reports_failures_as_records(bench_env: tuple[list[str], Path]) -> None:
