@@ -222,8 +222,9 @@ async def handle_batch(
 
 
 def _parse_error(failure: FormDataError) -> ApiError:
-    message = "multipart error: Error parsing `multipart/form-data` request"
-    return ApiError(400, f"batch error: {message}", [message, str(failure)])
+    parsing = "Error parsing `multipart/form-data` request"
+    message = f"multipart error: {parsing}"
+    return ApiError(400, f"batch error: {message}", [message, parsing, str(failure)])
 
 
 async def _endless_errors(

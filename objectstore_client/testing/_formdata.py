@@ -87,7 +87,7 @@ class FormDataParser:
     def finish(self) -> None:
         """Call at the end of the body: raises if the closing delimiter never came."""
         if self._state != "end":
-            raise FormDataError("incomplete multipart body")
+            raise FormDataError("incomplete multipart stream")
 
     def _step(self, events: list[Event]) -> bool:
         buf = self._buf

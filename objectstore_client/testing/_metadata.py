@@ -24,8 +24,9 @@ Header = tuple[bytes, bytes]
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
+# the real server (the `mediatype` crate) also accepts a trailing `;` without a parameter
 _MEDIA_TYPE = re.compile(
-    rf"^{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|{_QUOTED}))*[ \t]*$"
+    rf"^{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|{_QUOTED}))*(?:[ \t]*;)?[ \t]*$"
 )
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _MAX_MICROS = 253402300799_999999  # 9999-12-31T23:59:59.999999Z, the last formattable instant

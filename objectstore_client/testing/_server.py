@@ -168,6 +168,7 @@ class LocalObjectstore:
             log_level="warning",
             access_log=False,
             server_header=False,
+            proxy_headers=False,  # no X-Forwarded-* handling: a few µs per request
             http=protocol_class(protocol, real_wire=self.real_wire),
             loop=loop,
             # hyper accepts ~400 KiB of headers (large custom metadata); h11 defaults to 16 KiB

@@ -6,8 +6,17 @@ Target selection:
   ``OBJECTSTORE_TEST_KEY_ID`` and ``OBJECTSTORE_TEST_PRIVATE_KEY`` (PEM text or a path to a
   PEM file); without them the target is assumed to run with auth off. Tests marked
   ``local_only`` (clock injection, local options) are skipped.
+  ``OBJECTSTORE_TEST_BACKEND=filesystem`` (or ``production``) says which answers to expect
+  where the real backends differ (DELETE of a missing key, keys ending in ``/``); unset, both
+  are accepted.
 * Otherwise a :class:`LocalObjectstore` is started with a fresh Ed25519 key (auth on), plus a
-  read-only key ``<kid>-ro`` used by the permission tests.
+  read-only key ``<kid>-ro`` used by the permission tests, once in each mode of
+  ``OBJECTSTORE_CONTRACT_MODES`` (default ``default,real``): ``default`` is the local server
+  as tests use it, ``real`` is the local server answering like the real server's filesystem
+  backend (strict filesystem, real-wire sockets, endless batch errors).
+
+Tests marked ``divergence`` pin a behaviour where the real server differs from a naive reading
+of the API (or from production backends); their docstrings say what the real server does.
 
 Every test gets its own scope (``org=<random>``) and deletes what it wrote.
 """
@@ -35,9 +44,28 @@ ALL_PERMISSIONS = ["object.read", "object.write", "object.delete"]
 USECASE = "contract-tests"
 
 
+LOCAL_MODES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "real": {"strict_filesystem": True, "real_wire": True, "endless_batch_errors": True},
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "local_only: needs the local server (clock, options)")
     config.addinivalue_line("markers", "needs_auth: needs a target with auth enforced")
+    config.addinivalue_line(
+        "markers", "divergence: a real-server behaviour (described in the docstring)"
+    )
+
+
+def _modes() -> list[str]:
+    if os.environ.get("OBJECTSTORE_URL"):
+        return ["remote"]
+    names = os.environ.get("OBJECTSTORE_CONTRACT_MODES", "default,real").split(",")
+    unknown = set(names) - set(LOCAL_MODES)
+    if unknown:
+        raise ValueError(f"OBJECTSTORE_CONTRACT_MODES: unknown modes {sorted(unknown)}")
+    return names
 
 
 @dataclass
@@ -49,10 +77,25 @@ class Target:
     private_key: Ed25519PrivateKey | None = None
     read_only_kid: str | None = None
     local: LocalObjectstore | None = None
+    #: answers like the real filesystem backend: True, False, or None (unknown: either)
+    strict: bool | None = False
+    #: an unparsable batch body gets endless error parts: True, False, or None (unknown)
+    endless_batch: bool | None = False
 
     @property
     def is_local(self) -> bool:
         return self.local is not None
+
+    @property
+    def local_options(self) -> dict[str, Any]:
+        """The mode options of the local target (empty for a remote one)."""
+        if self.local is None:
+            return {}
+        return {
+            "strict_filesystem": self.strict,
+            "real_wire": self.local.real_wire,
+            "endless_batch_errors": self.endless_batch,
+        }
 
     @property
     def auth(self) -> bool:
@@ -75,20 +118,31 @@ def public_pem(key: Ed25519PrivateKey) -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def target() -> Iterator[Target]:
+@pytest.fixture(scope="session", params=_modes())
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     url = os.environ.get("OBJECTSTORE_URL")
     if url:
         kid = os.environ.get("OBJECTSTORE_TEST_KEY_ID")
         pem = os.environ.get("OBJECTSTORE_TEST_PRIVATE_KEY")
         key = _load_private_key(pem) if kid and pem else None
-        yield Target(url.rstrip("/"), kid if key else None, key)
+        backend = os.environ.get("OBJECTSTORE_TEST_BACKEND")
+        strict = {"filesystem": True, "production": False}.get(backend or "")
+        yield Target(url.rstrip("/"), kid if key else None, key, strict=strict, endless_batch=None)
         return
     key = Ed25519PrivateKey.generate()
     pem = public_pem(key)
     keys: dict[str, Any] = {"contract": pem, "contract-ro": (pem, ["object.read"])}
-    with LocalObjectstore(auth_keys=keys) as server:
-        yield Target(server.url, "contract", key, "contract-ro", server)
+    options = LOCAL_MODES[request.param]
+    with LocalObjectstore(auth_keys=keys, **options) as server:
+        yield Target(
+            server.url,
+            "contract",
+            key,
+            "contract-ro",
+            server,
+            strict=bool(options.get("strict_filesystem")),
+            endless_batch=bool(options.get("endless_batch_errors")),
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ def test_content_type_is_stored_verbatim(api: Api, ctype: str) -> None:
     assert api.head("k").headers["content-type"] == ctype
 
 
-@pytest.mark.parametrize("ctype", ["text", "text/", "/plain", "text/plain;", "a b/c", ""])
+@pytest.mark.parametrize("ctype", ["text", "text/", "/plain", "a b/c", ""])
 def test_invalid_content_type_is_400_json(api: Api, ctype: str) -> None:
     _assert_json_400(api.put("k", b"x", **{"content-type": ctype}))
 
