@@ -144,7 +144,8 @@ class AsyncClient(BaseClient):
         if isinstance(effect, flows.Send):
             return await self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
-            return await self._read(cast("httpx.Response", effect.response), effect.raw)
+            response = cast("httpx.Response", effect.response)
+            return await self._read(response, effect.raw, effect.stop)
         if isinstance(effect, flows.Close):
             await cast("httpx.Response", effect.response).aclose()
         elif isinstance(effect, flows.Sleep):
@@ -171,11 +172,19 @@ class AsyncClient(BaseClient):
         return wire.response(answer, plan.method, plan.path)
 
     @staticmethod
-    async def _read(response: httpx.Response, raw: bool) -> bytes:
-        """The whole body of a response that ``_send`` returned; the response is closed."""
+    async def _read(
+        response: httpx.Response, raw: bool, stop: Callable[[bytes], bool] | None = None
+    ) -> bytes:
+        """The whole body of a response that ``_send`` returned (up to where ``stop`` says);
+        the response is closed."""
         try:
             if raw and not response.is_stream_consumed:
-                return b"".join([chunk async for chunk in response.aiter_raw()])
+                chunks = []
+                async for chunk in response.aiter_raw():
+                    chunks.append(chunk)
+                    if stop is not None and stop(chunk):
+                        break
+                return b"".join(chunks)
             return await response.aread()
         finally:
             await response.aclose()

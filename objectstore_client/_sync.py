@@ -138,7 +138,8 @@ class Client(BaseClient):
         if isinstance(effect, flows.Send):
             return self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
-            return self._read(cast("httpx.Response", effect.response), effect.raw)
+            response = cast("httpx.Response", effect.response)
+            return self._read(response, effect.raw, effect.stop)
         if isinstance(effect, flows.Close):
             cast("httpx.Response", effect.response).close()
         elif isinstance(effect, flows.Sleep):
@@ -165,11 +166,19 @@ class Client(BaseClient):
         return wire.response(answer, plan.method, plan.path)
 
     @staticmethod
-    def _read(response: httpx.Response, raw: bool) -> bytes:
-        """The whole body of a response that ``_send`` returned; the response is closed."""
+    def _read(
+        response: httpx.Response, raw: bool, stop: Callable[[bytes], bool] | None = None
+    ) -> bytes:
+        """The whole body of a response that ``_send`` returned (up to where ``stop`` says);
+        the response is closed."""
         try:
             if raw and not response.is_stream_consumed:
-                return b"".join([chunk for chunk in response.iter_raw()])
+                chunks = []
+                for chunk in response.iter_raw():
+                    chunks.append(chunk)
+                    if stop is not None and stop(chunk):
+                        break
+                return b"".join(chunks)
             return response.read()
         finally:
             response.close()

@@ -8,12 +8,10 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
 import attrs
-import httpx
 from objectstore_generated.api.batch import batch
 from objectstore_generated.api.objects import insert_object
 
@@ -297,51 +295,8 @@ class PartGuard:
             return body
         return body[: self.cut] + self._delimiter + b"--"
 
-    def install(self, response: httpx.Response) -> None:
-        """Read ``response`` through this guard: reading ends at the first violation."""
-        response.stream = _GuardedStream(response.stream, self)
-
 
 _INDEX_LINE = re.compile(rb"(?:^|\r\n)x-sn-batch-operation-index:[ \t]*([0-9]+)", re.IGNORECASE)
-
-
-class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response stream that ends early when its :class:`PartGuard` says so (closing the
-    response then drops the connection instead of reading an endless body)."""
-
-    def __init__(self, inner: Any, guard: PartGuard) -> None:
-        self._inner = inner
-        self._guard = guard
-
-    def __iter__(self) -> Iterator[bytes]:
-        chunks = iter(self._inner)
-        try:
-            for chunk in chunks:
-                yield chunk
-                if self._guard.feed(chunk):
-                    return
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        chunks = self._inner.__aiter__()
-        try:
-            async for chunk in chunks:
-                yield chunk
-                if self._guard.feed(chunk):
-                    return
-        finally:
-            aclose = getattr(chunks, "aclose", None)
-            if aclose is not None:
-                await aclose()
-
-    def close(self) -> None:
-        self._inner.close()
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 def _decode(data: bytes) -> bytes:
@@ -390,8 +345,8 @@ def _batch(
         match = _BOUNDARY.search(content_type)
         if match is not None:
             guard = PartGuard((match.group(1) or match.group(2)).encode("latin-1"), len(ops))
-            guard.install(response)
-        body: bytes = yield ReadBody(response, raw=True)
+        stop = None if guard is None else guard.feed  # ends an endless body at its first extra part
+        body: bytes = yield ReadBody(response, raw=True, stop=stop)
         try:
             if guard is not None:
                 body = guard.complete_body(body)

@@ -66,11 +66,14 @@ class Send:
 class ReadBody:
     """Read the whole (small) body of a response and close it; answer the bytes.
 
-    ``raw`` keeps a ``Content-Encoding`` undecoded (stored bytes of a range read).
+    ``raw`` keeps a ``Content-Encoding`` undecoded (stored bytes of a range read). ``stop``
+    (raw reads only) sees each piece as it arrives; once it returns True the driver reads no
+    further and closes the response, dropping the connection (a body that never ends).
     """
 
     response: Response
     raw: bool = False
+    stop: Callable[[bytes], bool] | None = None
 
 
 @attrs.frozen(eq=False)
