@@ -168,6 +168,12 @@ def map_transport_error(exc: httpx.TransportError, method: str, path: str) -> Tr
     kind = type(exc).__name__
     detail = str(exc) or kind
     message = f"Objectstore request {method} {path} failed: {kind}: {detail}"
+    if isinstance(exc, httpx.PoolTimeout):
+        message += (
+            " (every pooled connection stayed busy: read each download's payload to the end or "
+            "close it (`with result.payload:`), or allow more connections with "
+            "connection_kwargs={'maxsize': N})"
+        )
     unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeout(message, method=method, path=path, maybe_sent=not unsent)
