@@ -16,6 +16,7 @@ from ._batch import (
 )
 from ._config import BatchConfig, TransferConfig
 from ._core.metrics import MetricsBackend, NoOpMetricsBackend
+from ._core.retry import RetryPolicy
 from ._core.tokens import SecretKey, TokenGenerator, TokenProvider
 from ._exceptions import (
     ConnectError,
@@ -88,6 +89,7 @@ __all__ = [
     "RangeResult",
     "RequestError",
     "RequestTimeout",
+    "RetryPolicy",
     "Scope",
     "SecretKey",
     "Session",

@@ -53,6 +53,7 @@ from ._constants import (
     USER_AGENT_PREFIX,
 )
 from ._core.retry import RetryPolicy
+from ._core.validate import check_header_name, check_header_value
 from ._exceptions import InvalidInput
 from ._version import __version__
 
@@ -203,6 +204,33 @@ def _timeout(timeout_ms: float | None) -> httpx.Timeout:
     )
 
 
+def _extra_headers(value: object) -> list[tuple[str, str]]:
+    """``connection_kwargs["headers"]``, checked like every header the SDK sends (values may
+    be secrets: messages name the header and the position, never the value)."""
+    if value is None:
+        return []
+    try:
+        items = httpx.Headers(value).multi_items()  # type: ignore[arg-type]
+    except (TypeError, ValueError, AttributeError):
+        raise InvalidInput(
+            f"connection_kwargs['headers'] must map str to str, got {type(value).__name__}"
+        ) from None
+    for name, item in items:
+        check_header_name(name)
+        check_header_value(f"header {name!r}", item)
+    return items
+
+
+def _retry_policy(value: object) -> RetryPolicy:
+    """``retries``: None (the defaults), a number of retries (default deadline), or a
+    :class:`RetryPolicy` for the deadline, backoff and Retry-After cap too."""
+    if value is None:
+        return RetryPolicy()
+    if isinstance(value, RetryPolicy):
+        return value
+    return RetryPolicy(_retries(value))
+
+
 def _retries(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(f"retries must be a non-negative int, got {value!r}")
@@ -212,7 +240,7 @@ def _retries(value: object) -> int:
 def build_config(
     base_url: str,
     *,
-    retries: int | None,
+    retries: int | RetryPolicy | None,
     timeout_ms: float | None,
     connection_kwargs: Mapping[str, Any] | None,
     default_limits: httpx.Limits | None = None,
@@ -230,13 +258,11 @@ def build_config(
         raise InvalidInput(
             f"unknown connection_kwargs {', '.join(unknown)}; supported keys: {allowed}"
         )
-    max_retries = _retries(retries) if retries is not None else RetryPolicy().max_retries
-    if "retries" in options:
-        max_retries = _retries(options.pop("retries"))
+    retry = _retry_policy(options.pop("retries") if "retries" in options else retries)
     options.pop("block", None)
 
     headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-    headers.update(options.pop("headers", None) or {})
+    headers.update(_extra_headers(options.pop("headers", None)))
     kwargs: dict[str, Any] = {
         "base_url": url,
         "headers": headers,
@@ -253,7 +279,7 @@ def build_config(
         if key in options:
             kwargs[key] = options.pop(key)
     transport = options.pop("transport", None)
-    return ClientConfig(url, RetryPolicy(max_retries), kwargs, transport)
+    return ClientConfig(url, retry, kwargs, transport)
 
 
 def _tls_options(options: dict[str, Any], kwargs: dict[str, Any]) -> None:

@@ -6,19 +6,31 @@ import os
 
 #: Upstream default: 100 ms to establish a connection.
 DEFAULT_CONNECT_TIMEOUT_S = 0.1
-#: Upstream default: no read timeout (reads can wait as long as the server needs).
-DEFAULT_READ_TIMEOUT_S: float | None = None
-#: Sending a request body is never limited by the connect timeout (upstream trap).
-DEFAULT_WRITE_TIMEOUT_S: float | None = None
-#: Waiting for a free pooled connection.
-DEFAULT_POOL_TIMEOUT_S: float | None = None
+#: Longest silence while waiting for response bytes. An inactivity timeout, not a deadline for
+#: the whole body: a download trickling at 1 KiB/s never trips it, a stalled one fails after
+#: this long (upstream had none, so a stall after the headers blocked forever). ``timeout_ms``
+#: replaces it.
+DEFAULT_READ_TIMEOUT_S: float | None = 60.0
+#: Longest time a request body may make no progress (the server not reading). Also per write,
+#: so a server that reads slowly but steadily never trips it; never the connect timeout
+#: (upstream trap).
+DEFAULT_WRITE_TIMEOUT_S: float | None = 60.0
+#: Waiting for a free pooled connection: all of them are taken by requests in flight or by
+#: downloads whose payload is neither read to the end nor closed. Finite, so that holding as
+#: many open payloads as the pool has connections fails with a RequestTimeout that says so
+#: instead of blocking the next request forever.
+DEFAULT_POOL_TIMEOUT_S: float | None = 30.0
 
-#: Connection failures (and, for idempotent requests, retryable statuses) are retried this often.
-DEFAULT_MAX_RETRIES = 3
-INITIAL_RETRY_DELAY_S = 0.05
+#: Connection failures (and, for idempotent requests, retryable statuses) are retried at most
+#: this often ...
+DEFAULT_MAX_RETRIES = 10
+#: ... and only while the next attempt starts within this many seconds of the first one. Rides
+#: over a server restart (~1 s) or a burst of 503s; upstream's 3 quick retries lasted ~0.3 s.
+DEFAULT_RETRY_DEADLINE_S = 10.0
+INITIAL_RETRY_DELAY_S = 0.1
 MAX_RETRY_DELAY_S = 2.0
-#: A ``Retry-After`` above this is not waited for: the request gives up instead.
-MAX_RETRY_AFTER_S = 60.0
+#: A longer ``Retry-After`` is capped to this (one header must not hold a call for minutes).
+MAX_RETRY_AFTER_S = 5.0
 #: Statuses that idempotent requests retry.
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 

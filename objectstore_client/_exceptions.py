@@ -178,6 +178,12 @@ def map_transport_error(
     message = f"Objectstore request {method} {path} failed: {kind}: {detail}"
     if hint:
         message += f" ({hint})"
+    if isinstance(exc, httpx.PoolTimeout):
+        message += (
+            " (every pooled connection stayed busy: read each download's payload to the end or "
+            "close it (`with result.payload:`), or allow more connections with "
+            "connection_kwargs={'maxsize': N})"
+        )
     unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeout(message, method=method, path=path, maybe_sent=not unsent)

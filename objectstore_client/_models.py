@@ -86,7 +86,16 @@ ExpirationPolicy = TimeToLive | TimeToIdle
 
 
 def format_expiration(policy: ExpirationPolicy) -> str:
-    """The ``x-sn-expiration`` header value for a policy (``ttl:1d 2h``)."""
+    """The ``x-sn-expiration`` header value for a policy (``ttl:1d 2h``).
+
+    A zero delta is refused: the server would accept ``ttl:0s`` and the object would be gone
+    at once on production backends (upstream sent an empty duration, which the server refused).
+    """
+    if isinstance(policy, (TimeToLive, TimeToIdle)) and policy.delta == timedelta(0):
+        raise InvalidInput(
+            f"{type(policy).__name__}(timedelta(0)) would expire the object at once: "
+            "use at least one second, or delete the object"
+        )
     if isinstance(policy, TimeToLive):
         return f"ttl:{format_duration(policy.delta)}"
     if isinstance(policy, TimeToIdle):

@@ -103,7 +103,9 @@ def encode_part(part: PendingPart, compress: bool) -> memoryview:
         out.write(encoder.feed(chunk) if encoder is not None else chunk)
     if encoder is not None:
         out.write(encoder.flush())
-    return out.getbuffer()
+    # not getbuffer(): on 3.13 a BytesIO collected while a view of it is alive raises
+    # BufferError from the garbage collector; getvalue() hands over the buffer without a copy
+    return memoryview(out.getvalue())
 
 
 class ProgressAggregator:

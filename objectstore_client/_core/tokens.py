@@ -23,8 +23,9 @@ from .._constants import (
 )
 from .._exceptions import InvalidInput
 from .._models import Permission, Scope
+from .validate import check_secret_header
 
-__all__ = ["SecretKey", "TokenCache", "TokenGenerator", "TokenProvider"]
+__all__ = ["SecretKey", "TokenCache", "TokenGenerator", "TokenProvider", "check_token"]
 
 
 def _load_key(pem: str) -> Ed25519PrivateKey:
@@ -114,6 +115,20 @@ class SecretKey:
 TokenGenerator = SecretKey
 #: A key to sign tokens with, or a static token string sent as is.
 TokenProvider = SecretKey | str
+
+
+def check_token(token: object) -> SecretKey | str | None:
+    """A client's ``token`` argument, checked before any request: a SecretKey, None, or a
+    static token that can be sent unchanged in a header (no surrounding whitespace, no line
+    breaks: a token read from a file often ends with a newline). The message never contains
+    the token."""
+    if token is None or isinstance(token, SecretKey):
+        return token
+    if token == "":  # upstream sends no token for an empty string
+        return None
+    if not isinstance(token, str):
+        raise InvalidInput(f"token must be a SecretKey or a str, got {type(token).__name__}")
+    return check_secret_header("token", token)
 
 
 class TokenCache:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# the generator needs Python 3.11+; scripts/check runs the drift check with the default python
+pytest.importorskip("openapi_python_client", reason="openapi-python-client needs Python 3.11+")
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "spec" / "templates"
 GENERATED = "generated/objectstore_generated"

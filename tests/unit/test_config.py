@@ -10,14 +10,16 @@ from objectstore_client._config import build_config
 def test_defaults_match_upstream_without_the_write_trap() -> None:
     config = build_config("http://h:1", retries=None, timeout_ms=None, connection_kwargs=None)
     timeout = config.httpx_kwargs["timeout"]
-    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (0.1, None, None, None)
-    assert config.retry.max_retries == 3
+    # issue 9: finite read (inactivity), write and pool timeouts; retries within a deadline
+    assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (0.1, 60, 60, 30)
+    assert config.retry.max_retries == 10
+    assert config.retry.deadline == 10
     limits = config.httpx_kwargs["limits"]
     assert limits.max_connections >= 16
     config = build_config("http://h:1", retries=0, timeout_ms=2500, connection_kwargs=None)
     assert config.retry.max_retries == 0
     assert config.httpx_kwargs["timeout"].read == 2.5
-    assert config.httpx_kwargs["timeout"].write is None
+    assert config.httpx_kwargs["timeout"].write == 60
 
 
 def test_connection_kwargs_mapping() -> None:

@@ -45,7 +45,10 @@ def test_usecase_validation() -> None:
 
 def test_expiration_round_trip() -> None:
     assert format_expiration(TimeToLive(timedelta(days=1, seconds=1))) == "ttl:1d 1s"
-    assert format_expiration(TimeToIdle(timedelta(0))) == "tti:0s"
+    assert format_expiration(TimeToIdle(timedelta(seconds=0.2))) == "tti:1s"
+    with pytest.raises(ValueError, match="at once"):  # issue 9: refused, not gone at once
+        format_expiration(TimeToIdle(timedelta(0)))
+    assert parse_expiration("ttl:0s") == TimeToLive(timedelta(0))  # reading still works
     assert parse_expiration("ttl:1day") == TimeToLive(timedelta(days=1))
     assert parse_expiration("tti:1month 13h 26m 24s") == TimeToIdle(timedelta(days=31))
     assert parse_expiration("manual") is None

@@ -1,9 +1,15 @@
+import gc
+import io
 import os
+import random
+import sys
+from collections.abc import Callable
 
 import pytest
 import zstandard
 
 from objectstore_client._core.codec import DecodeError, ZstdDecoder, ZstdEncoder, compress_once
+from objectstore_client._core.multipart import PendingPart, encode_part
 from objectstore_client._core.reader import ChunkBuffer, Slicer
 
 
@@ -112,3 +118,88 @@ def test_slicer_hands_out_a_chunk_in_order() -> None:
     assert not slicer
     slicer.load(data)
     assert slicer.take(3) == b"abc" and slicer.take(-1) == b"defghij"
+
+
+def _decode_whole(data: bytes) -> bytes:
+    source = io.BytesIO(data)
+    decoder = ZstdDecoder(source)
+    out = []
+    while piece := decoder.read(1 << 20):
+        out.append(piece)
+    return b"".join(out)
+
+
+def _sdk_frames(payload: bytes, *, size_known: bool, threads: int = 0) -> bytes:
+    encoder = ZstdEncoder(threads=threads, size=len(payload) if size_known else -1)
+    step = 1 << 20
+    body = b"".join(encoder.feed(payload[i : i + step]) for i in range(0, len(payload), step))
+    return body + encoder.flush()
+
+
+def _text(size: int) -> bytes:
+    rng = random.Random(7)
+    words = [b"objectstore", b"frame", b"checksum", b"sentry", b"zstd", b"payload", b"%d"]
+    out = bytearray()
+    while len(out) < size:
+        out += b" ".join(rng.choice(words) for _ in range(12)) + b"\n"
+    return bytes(out[:size])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(lambda p: compress_once(p), id="one-shot"),
+        pytest.param(lambda p: _sdk_frames(p, size_known=True), id="stream-size-known"),
+        pytest.param(lambda p: _sdk_frames(p, size_known=False), id="stream-size-unknown"),
+        pytest.param(lambda p: _sdk_frames(p, size_known=True, threads=-1), id="threads"),
+    ],
+)
+def test_every_frame_the_sdk_writes_has_a_checksum(body: Callable[[bytes], bytes]) -> None:
+    payload = _text(300_000)
+    assert zstandard.get_frame_parameters(body(payload)).has_checksum
+
+
+@pytest.mark.parametrize("kind", ["text", "random"])
+def test_one_flipped_bit_never_decodes_to_wrong_data(kind: str) -> None:
+    """Issue 9 item 1: without checksums 21 of 25 single-bit flips in a text object came back
+    as wrong data. Every flip in an SDK-written body must now raise DecodeError."""
+    payload = _text(2 << 20) if kind == "text" else random.Random(3).randbytes(1 << 20)
+    good = _sdk_frames(payload, size_known=False) + compress_once(payload[:50_000])
+    assert _decode_whole(good) == payload + payload[:50_000]
+    rng = random.Random(11)
+    for _ in range(100):
+        bit = rng.randrange(len(good) * 8)
+        with pytest.raises(DecodeError):
+            _decode_whole(_flip(good, bit))
+    # Every bit of the first frame header and of the stream's last 12 bytes: each flip raises,
+    # or (frame descriptor's unused bit, a larger window) still decodes to exactly the payload.
+    for bit in [*range(0, 14 * 8), *range((len(good) - 12) * 8, len(good) * 8)]:
+        try:
+            out = _decode_whole(_flip(good, bit))
+        except DecodeError:
+            continue
+        assert out == payload + payload[:50_000], bit
+
+
+def _flip(data: bytes, bit: int) -> bytes:
+    bad = bytearray(data)
+    bad[bit // 8] ^= 1 << (bit % 8)
+    return bytes(bad)
+
+
+def test_encode_part_survives_garbage_collection() -> None:
+    """Python 3.13: a part body that was a BytesIO.getbuffer() view made the garbage
+    collector raise BufferError (as an unraisable exception, failing the test run)."""
+    part = PendingPart(1, [b"a" * 1000, b"b" * 1000], 2000)
+    body = encode_part(part, compress=True)
+    holder: list[object] = [body]
+    holder.append(holder)  # a reference cycle, collected by gc below
+    del holder, body
+    unraisable: list[object] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    assert unraisable == []
