@@ -37,25 +37,24 @@ def check_usecase_name(name: object) -> str:
 
 
 def check_scope_pair(name: str, value: object) -> str:
-    """Validate one scope; returns the value as sent (``str(value)``, so ``True`` -> ``"True"``)."""
+    """Validate one scope; returns the value as sent (``str(value)``, so ``True`` -> ``"True"``).
+
+    Messages start like upstream's, which callers match on.
+    """
     if not name:
-        raise InvalidInput("scope name must not be empty")
-    bad = sorted(set(name) - SCOPE_VALUE_ALLOWED_CHARS)
-    if bad:
-        raise InvalidInput(f"invalid scope key {name!r}: characters {''.join(bad)!r} not allowed")
+        raise InvalidInput("Scope key cannot be empty")
     if value is None:
-        raise InvalidInput(f"scope value for {name!r} must not be None")
-    if not isinstance(value, (str, int)):  # bool is an int
-        raise InvalidInput(
-            f"scope value for {name!r} must be str, int or bool, got {type(value).__name__}"
-        )
+        raise InvalidInput(f"Scope value cannot be empty: {name!r} is None")
     text = str(value)
     if not text:
-        raise InvalidInput(f"scope value for {name!r} cannot be empty")
+        raise InvalidInput(f"Scope value cannot be empty: {name!r} is an empty string")
+    bad = sorted(set(name) - SCOPE_VALUE_ALLOWED_CHARS)
+    if bad:
+        raise InvalidInput(f"Invalid scope key {name!r}: characters {''.join(bad)!r} not allowed")
     bad = sorted(set(text) - SCOPE_VALUE_ALLOWED_CHARS)
     if bad:
         raise InvalidInput(
-            f"invalid scope value {text!r} for {name!r}: characters {''.join(bad)!r} not allowed"
+            f"Invalid scope value {text!r} for {name!r}: characters {''.join(bad)!r} not allowed"
         )
     return text
 

@@ -1,11 +1,74 @@
-"""Small helpers kept from the upstream client: MIME sniffing and Accept-Encoding parsing."""
+"""Small helpers kept from the upstream client: MIME sniffing, Accept-Encoding parsing, and the
+percent-encodings of paths, queries and metadata header values."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import IO
+from collections.abc import Iterable, Iterator
+from typing import IO, TypeVar
+from urllib.parse import quote, unquote
 
-__all__ = ["guess_mime_type", "parse_accept_encoding"]
+__all__ = [
+    "decode_header_value",
+    "encode_header_value",
+    "encode_path",
+    "encode_query",
+    "guess_mime_type",
+    "itertools_batched",
+    "parse_accept_encoding",
+]
+
+# RFC 3986 leaves unreserved characters (quote never escapes them), sub-delims and ":@/" raw
+# in a path: the same set urllib3 and httpx leave alone, so an encoded path is sent verbatim.
+_PATH_SAFE = "/:@!$&'()*+,;="
+_QUERY_SAFE = _PATH_SAFE + "?"
+# A header value carries visible ASCII; "%" is escaped so that decoding is unambiguous.
+_HEADER_VALUE_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode a request path as sent on the wire; the input is literal (``%`` ->
+    ``%25``, ``?`` -> ``%3F``, space -> ``%20``, non-ASCII as UTF-8), ``/`` stays."""
+    return quote(path, safe=_PATH_SAFE)
+
+
+def encode_query(query: str) -> str:
+    """Percent-encode a query string as sent on the wire: like :func:`encode_path`, and ``?``
+    also stays (``=`` and ``&`` stay, so pass the assembled ``name=value&...`` string)."""
+    return quote(query, safe=_QUERY_SAFE)
+
+
+def encode_header_value(value: str) -> str:
+    """The wire form of a metadata value (origin, filename, custom): visible ASCII except
+    ``%`` as is, everything else (``%``, non-ASCII, controls) percent-encoded as UTF-8."""
+    return quote(value, safe=_HEADER_VALUE_SAFE)
+
+
+def decode_header_value(value: str) -> str:
+    """Inverse of :func:`encode_header_value`; a value without escapes is returned as is.
+
+    Raises UnicodeDecodeError when the escapes are not UTF-8.
+    """
+    return unquote(value, errors="strict")
+
+
+T = TypeVar("T")
+
+
+def itertools_batched(
+    iterable: Iterable[T], n: int, strict: bool = False
+) -> Iterator[tuple[T, ...]]:
+    """``itertools.batched`` for every Python version: tuples of ``n`` items, the last one
+    shorter unless ``strict`` (then ValueError)."""
+    if n < 1:
+        raise ValueError("n must be at least one")
+    iterator = iter(iterable)
+    while batch := tuple(itertools.islice(iterator, n)):
+        if strict and len(batch) < n:
+            raise ValueError("final batch is shorter than n")
+        yield batch
+
 
 _SNIFF_BYTES = 261
 _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (

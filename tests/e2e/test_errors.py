@@ -57,9 +57,9 @@ async def test_bad_put_input(offline: ClientAdapter, call: dict[str, Any], messa
 
 
 async def test_bad_session_input(offline: ClientAdapter) -> None:
-    with pytest.raises(ValueError, match="invalid scope value"):
+    with pytest.raises(ValueError, match="Invalid scope value"):
         offline.session("attachments", org="a/b")
-    with pytest.raises(ValueError, match="must not be None"):
+    with pytest.raises(ValueError, match="Scope value cannot be empty"):
         offline.session("attachments", org=None)
     with pytest.raises(ValueError, match="usecase name must not be empty"):
         offline.session("")
