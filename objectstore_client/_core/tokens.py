@@ -94,7 +94,7 @@ class SecretKey:
         extra = set(perms) - set(self.permissions)
         if extra:
             names = ", ".join(sorted(p.value for p in extra))
-            raise InvalidInput(f"permissions {names} exceed the key's permissions")
+            raise InvalidInput(f"requested permissions not granted to this secret key: {names}")
         expiry = self.expiry_seconds if expiry_seconds is None else expiry_seconds
         _check_expiry(None, None, expiry)
         if now is None:  # direct callers; the drivers pass their clock's time
