@@ -6,8 +6,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from typing import IO, TypeVar
 from urllib.parse import quote, unquote
+
+from ._durations import parse_duration
 
 __all__ = [
     "decode_header_value",
@@ -17,6 +20,8 @@ __all__ = [
     "guess_mime_type",
     "itertools_batched",
     "parse_accept_encoding",
+    "parse_timedelta",
+    "TIME_SPLIT",
 ]
 
 # RFC 3986 leaves unreserved characters (quote never escapes them), sub-delims and ":@/" raw
@@ -147,3 +152,13 @@ def parse_accept_encoding(header: str) -> list[str]:
             continue
         result.append(name.lower())
     return result
+
+
+#: Splits a duration into numbers and unit words (kept from upstream; parsing does not use it).
+TIME_SPLIT = re.compile(r"[^\W\d_]+|\d+")
+
+
+def parse_timedelta(delta: str) -> timedelta:
+    """Parse a duration: the wire format (``1d 2h``) and every humantime form servers emit
+    (``1day``, ``1month 13h``, ``1 days 3661 seconds``); ValueError on an unknown unit."""
+    return parse_duration(delta)

@@ -16,11 +16,13 @@ from ._core.tokens import SecretKey as SecretKey
 from ._core.tokens import TokenGenerator as TokenGenerator
 from ._core.tokens import TokenProvider as TokenProvider
 from ._core.urls import PARAM_AUTH
+from ._durations import format_duration as format_timedelta  # noqa: F401 (upstream name)
 from ._exceptions import ExpiryExtensionRejected as ExpiryExtensionRejected
 from ._exceptions import ObjectNotFound as ObjectNotFound
 from ._exceptions import RequestError
 from ._exceptions import raise_for_status as raise_for_status
 from ._io_sync import GetResponse
+from ._metrics import measure_storage_operation as measure_storage_operation
 from ._models import Compression as Compression
 from ._models import ExpirationPolicy as ExpirationPolicy
 from ._models import Metadata as Metadata
@@ -30,9 +32,7 @@ from ._models import Usecase
 from ._models import format_expiration as format_expiration
 from ._sync import Client, Session
 from ._sync import MultipartUpload as MultipartUpload
-from .metadata import format_timedelta as format_timedelta
-from .metrics import measure_storage_operation as measure_storage_operation
-from .tracing import storage_span as storage_span
+from ._tracing import storage_span as storage_span
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",

@@ -1,10 +1,5 @@
 """Upstream-compatible module: metadata, expiration policies, header names and durations."""
 
-from __future__ import annotations
-
-import re
-from datetime import timedelta
-
 from ._constants import (
     HEADER_EXPIRATION,
     HEADER_FILENAME,
@@ -14,7 +9,7 @@ from ._constants import (
     HEADER_TIME_CREATED,
     HEADER_TIME_EXPIRES,
 )
-from ._durations import format_duration, parse_duration
+from ._durations import format_duration as format_timedelta
 from ._models import (
     Compression,
     ExpirationPolicy,
@@ -24,7 +19,7 @@ from ._models import (
     format_expiration,
     parse_expiration,
 )
-from ._utils import T, decode_header_value, itertools_batched
+from ._utils import TIME_SPLIT, T, decode_header_value, itertools_batched, parse_timedelta
 
 __all__ = [
     "HEADER_EXPIRATION",
@@ -48,21 +43,3 @@ __all__ = [
     "parse_expiration",
     "parse_timedelta",
 ]
-
-#: Splits a duration into numbers and unit words (kept from upstream; parsing does not use it).
-TIME_SPLIT = re.compile(r"[^\W\d_]+|\d+")
-
-
-def format_timedelta(delta: timedelta) -> str:
-    """A duration in the wire format, ``400d 1m 30s`` (``0s`` for zero).
-
-    Sub-second parts round up to the next second (upstream 0.2.10 truncates them), so an
-    expiration is never shorter than asked.
-    """
-    return format_duration(delta)
-
-
-def parse_timedelta(delta: str) -> timedelta:
-    """Parse a duration: the wire format (``1d 2h``) and every humantime form servers emit
-    (``1day``, ``1month 13h``, ``1 days 3661 seconds``); ValueError on an unknown unit."""
-    return parse_duration(delta)

@@ -2,10 +2,10 @@
 
 from ._async import AsyncMultipartUpload
 from ._exceptions import MultipartCompleteError, RequestError, raise_for_status
+from ._metrics import measure_storage_operation
 from ._models import CompletePart, PartInfo
 from ._sync import MultipartUpload
-from .metrics import measure_storage_operation
-from .tracing import storage_span
+from ._tracing import storage_span
 
 __all__ = [
     "AsyncMultipartUpload",
