@@ -21,15 +21,15 @@ _COMPRESSIONS = ("zstd", "none")
 class PutEncoding:
     """What to do with an upload's bytes."""
 
-    #: compress the source with zstd while sending it
-    compress: bool
-    #: the ``Content-Encoding`` the object is stored with (None: stored as is)
-    content_encoding: Literal["zstd"] | None
+    #: the encoding the object is stored with (its ``Content-Encoding``, if zstd)
+    compression: Literal["zstd", "none"]
+    #: the contents already are in that encoding: send them verbatim
+    precompressed: bool = False
 
     @property
-    def compression(self) -> Literal["zstd", "none"]:
-        """The stored encoding as upstream names it (metrics tag, ``Metadata.compression``)."""
-        return self.content_encoding or "none"
+    def compress(self) -> bool:
+        """Whether the SDK compresses the contents while sending them."""
+        return self.compression == "zstd" and not self.precompressed
 
 
 def _given(name: str, value: object) -> str | None:
@@ -73,8 +73,5 @@ def resolve_put_encoding(
     if labelled is not None:
         if labelled != "zstd":
             raise InvalidInput(f"Invalid compression: {labelled} (precompressed must be 'zstd')")
-        return PutEncoding(compress=False, content_encoding="zstd")
-    chosen = wanted or default
-    return PutEncoding(
-        compress=chosen == "zstd", content_encoding="zstd" if chosen == "zstd" else None
-    )
+        return PutEncoding("zstd", precompressed=True)
+    return PutEncoding("zstd" if (wanted or default) == "zstd" else "none")

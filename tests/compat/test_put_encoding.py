@@ -9,9 +9,9 @@ import pytest
 from objectstore_client import InvalidInput
 from objectstore_client._core.put_encoding import PutEncoding, resolve_put_encoding
 
-ZSTD = PutEncoding(compress=True, content_encoding="zstd")
-RAW = PutEncoding(compress=False, content_encoding=None)
-VERBATIM = PutEncoding(compress=False, content_encoding="zstd")
+ZSTD = PutEncoding("zstd")
+RAW = PutEncoding("none")
+VERBATIM = PutEncoding("zstd", precompressed=True)
 
 
 @pytest.mark.parametrize(
@@ -73,5 +73,5 @@ def test_refuses_like_upstream(kwargs: dict[str, object], message: str) -> None:
     assert isinstance(info.value, ValueError)
 
 
-def test_compression_names_the_stored_encoding() -> None:
-    assert (ZSTD.compression, VERBATIM.compression, RAW.compression) == ("zstd", "zstd", "none")
+def test_only_a_zstd_put_that_is_not_precompressed_compresses() -> None:
+    assert (ZSTD.compress, VERBATIM.compress, RAW.compress) == (True, False, False)
