@@ -350,6 +350,28 @@ def scenario(config: dict[str, Any]) -> dict[str, Any]:
         "requested permissions not granted",
     )
 
+    # upstream's connection_kwargs: urllib3 objects and spellings
+    def tuned_client() -> Any:
+        import urllib3
+
+        tuned = oc.Client(
+            config["url"],
+            token=key,
+            retries=0,
+            timeout_ms=5000,
+            connection_kwargs={
+                "timeout": urllib3.Timeout(connect=5.0, read=30.0),
+                "retries": urllib3.Retry(connect=2, read=0),
+                "maxsize": 4,
+                "headers": {"X-Test": "1"},
+            },
+        )
+        session: Any = tuned.session(usecase, org=org)
+        session.put(b"tuned", "tuned")
+        return read_get(session.get("tuned"))
+
+    run.step("connection_kwargs_urllib3", tuned_client)
+
     # transport errors
     refused = oc.Client(config["refused_url"], token=key).session(usecase, org=org)
     run.step("connection_refused_get", lambda: refused.get("k"))

@@ -277,3 +277,31 @@ def test_storage_span_with_sentry_names_and_attributes(monkeypatch: pytest.Monke
             "objectstore.key": "k",
         }
     ]
+
+
+# -- upstream's urllib3 connection_kwargs ------------------------------------------------------
+
+
+def test_urllib3_timeout_and_retry_objects_are_understood() -> None:
+    urllib3 = pytest.importorskip("urllib3")
+    from objectstore_client._config import build_config
+
+    config = build_config(
+        "http://127.0.0.1:9",
+        retries=None,
+        timeout_ms=None,
+        connection_kwargs={
+            "timeout": urllib3.Timeout(connect=5.0, read=30.0),
+            "retries": urllib3.Retry(connect=2, read=0),
+        },
+    )
+    timeout = config.httpx_kwargs["timeout"]
+    assert (timeout.connect, timeout.read, timeout.write) == (5.0, 30.0, None)
+    assert config.retry.max_retries == 2
+    total = build_config(
+        "http://127.0.0.1:9",
+        retries=None,
+        timeout_ms=None,
+        connection_kwargs={"timeout": urllib3.Timeout(total=10.0), "retries": urllib3.Retry(4)},
+    )
+    assert (total.httpx_kwargs["timeout"].read, total.retry.max_retries) == (10.0, 4)
