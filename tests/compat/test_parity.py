@@ -161,7 +161,7 @@ def test_a_url_signed_by_hand_with_the_public_helpers_is_accepted(
     key = SecretKey("kid", PRIVATE)
     with Client(auth_server.url, token=key) as client:
         session = client.session(Usecase("attachments"), org=7)
-        session.put(b"by hand", "dir/a b%.txt", compression="none")
+        session.put(b"by hand", "dir/a b%.txt", compress="none")
         path = encode_path("/v1/objects/attachments/org=7/dir/a b%.txt")
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         query = encode_query(f"os_kid=kid&os_timestamp={stamp}&os_duration=60")
