@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+from urllib.parse import quote, unquote
 
 from ._exceptions import InvalidInput
 
@@ -17,6 +18,8 @@ __all__ = [
     "check_compression",
     "check_scope_pair",
     "check_usecase_name",
+    "decode_header_value",
+    "encode_header_value",
 ]
 
 #: Characters the server accepts in scope names and values.
@@ -68,3 +71,22 @@ def check_compression(value: object, *, allow_none: bool) -> str | None:
     if value not in COMPRESSIONS:
         raise InvalidInput(f"unknown compression {value!r}: expected 'zstd' or 'none'")
     return str(value)
+
+
+# A header value carries visible ASCII; "%" is escaped so that decoding is unambiguous.
+_HEADER_VALUE_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
+
+
+def encode_header_value(value: str) -> str:
+    """The wire form of a metadata value (origin, filename, custom), as upstream 0.2.1+ sends
+    it: visible ASCII except ``%`` as is, everything else (``%``, non-ASCII, controls)
+    percent-encoded as UTF-8."""
+    return quote(value, safe=_HEADER_VALUE_SAFE)
+
+
+def decode_header_value(value: str) -> str:
+    """Inverse of :func:`encode_header_value`; a value without escapes is returned as is.
+
+    Raises UnicodeDecodeError when the escapes are not UTF-8.
+    """
+    return unquote(value, errors="strict")

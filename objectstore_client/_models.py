@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, overload
 
 import attrs
 from dateutil.parser import isoparse
@@ -22,7 +22,7 @@ from ._constants import (
 )
 from ._durations import format_duration, parse_duration
 from ._exceptions import InvalidInput
-from ._fields import check_compression, check_scope_pair, check_usecase_name
+from ._fields import check_compression, check_scope_pair, check_usecase_name, decode_header_value
 
 __all__ = [
     "CompletePart",
@@ -203,6 +203,21 @@ def _header_lookup(headers: Mapping[str, str]) -> dict[str, str]:
     return {str(name).lower(): value for name, value in headers.items()}
 
 
+@overload
+def _decoded(value: str) -> str: ...
+@overload
+def _decoded(value: None) -> None: ...
+def _decoded(value: str | None) -> str | None:
+    """A metadata value as written: percent-decoded (upstream 0.2.1+ encodes them); one whose
+    escapes are not UTF-8 (written raw by an older client) is returned as sent."""
+    if value is None or "%" not in value:
+        return value
+    try:
+        return decode_header_value(value)
+    except UnicodeDecodeError:
+        return value
+
+
 def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -244,7 +259,7 @@ class Metadata:
         expiration = lower.get(HEADER_EXPIRATION)
         size_text = lower.get(HEADER_SIZE)
         custom = {
-            name[len(HEADER_META_PREFIX) :]: value
+            name[len(HEADER_META_PREFIX) :]: _decoded(value)
             for name, value in lower.items()
             if name.startswith(HEADER_META_PREFIX)
         }
@@ -255,8 +270,8 @@ class Metadata:
             expiration_policy=parse_expiration(expiration) if expiration else None,
             time_created=_parse_time(lower.get(HEADER_TIME_CREATED)),
             time_expires=_parse_time(lower.get(HEADER_TIME_EXPIRES)),
-            origin=lower.get(HEADER_ORIGIN),
-            filename=lower.get(HEADER_FILENAME),
+            origin=_decoded(lower.get(HEADER_ORIGIN)),
+            filename=_decoded(lower.get(HEADER_FILENAME)),
             custom=custom,
             size=int(size_text) if size_text and size_text.isdigit() else None,
         )

@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import IO, TypeVar
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from ._durations import parse_duration
+from ._fields import decode_header_value, encode_header_value
 
 __all__ = [
     "decode_header_value",
@@ -28,8 +29,6 @@ __all__ = [
 # in a path: the same set urllib3 and httpx leave alone, so an encoded path is sent verbatim.
 _PATH_SAFE = "/:@!$&'()*+,;="
 _QUERY_SAFE = _PATH_SAFE + "?"
-# A header value carries visible ASCII; "%" is escaped so that decoding is unambiguous.
-_HEADER_VALUE_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
 
 
 def encode_path(path: str) -> str:
@@ -42,20 +41,6 @@ def encode_query(query: str) -> str:
     """Percent-encode a query string as sent on the wire: like :func:`encode_path`, and ``?``
     also stays (``=`` and ``&`` stay, so pass the assembled ``name=value&...`` string)."""
     return quote(query, safe=_QUERY_SAFE)
-
-
-def encode_header_value(value: str) -> str:
-    """The wire form of a metadata value (origin, filename, custom): visible ASCII except
-    ``%`` as is, everything else (``%``, non-ASCII, controls) percent-encoded as UTF-8."""
-    return quote(value, safe=_HEADER_VALUE_SAFE)
-
-
-def decode_header_value(value: str) -> str:
-    """Inverse of :func:`encode_header_value`; a value without escapes is returned as is.
-
-    Raises UnicodeDecodeError when the escapes are not UTF-8.
-    """
-    return unquote(value, errors="strict")
 
 
 T = TypeVar("T")

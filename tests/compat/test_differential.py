@@ -43,13 +43,7 @@ DELIBERATE: dict[str, str] = {
         "raises DecodeError (a ValueError and an ObjectstoreError)"
     ),
 }
-#: TODO(issue 12): metadata values are not percent-encoded yet (upstream 0.2.1+ encodes
-#: non-ASCII and "%" on the wire and decodes them on read).
-PENDING = {
-    "put_unicode_metadata": "pending: percent-encoded metadata values",
-    "head_unicode_metadata": "pending: percent-encoded metadata values",
-}
-ALLOWED = {**DELIBERATE, **PENDING}
+ALLOWED = DELIBERATE
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +117,7 @@ def test_objects_written_here_read_back_with_upstream(
     parts = TransferConfig(multipart_threshold=256 * 1024, part_size=256 * 1024)
     with Client(objectstore_server.url) as client:
         session = client.session(Usecase("attachments"), org=config["org"])
-        session.put(text, "zstd")
+        session.put(text, "zstd", metadata={"note": "héllo 100%"}, origin="a%41", filename="ü")
         session.put(noise, "none", compression="none")
         session.upload(text * 3, "multipart", config=parts)  # one zstd frame per part
         session.upload(noise * 2, "multipart-raw", config=parts, compression="none")
@@ -136,6 +130,14 @@ def test_objects_written_here_read_back_with_upstream(
             assert "error" not in record, (version, key, record)
             assert record.get("payload") == _blob(data), (version, key, record)
             assert record["metadata"]["compression"] is None  # decompressed on read
+        # metadata values are percent-encoded on the wire like upstream 0.2.1+ does
+        written = read["records"]["zstd"]["metadata"]
+        if version == "0.2.10":
+            assert (written["custom"], written["origin"], written["filename"]) == (
+                {"note": "héllo 100%"}, "a%41", "ü",
+            )  # fmt: skip
+        else:  # 0.1.6 decodes nothing
+            assert written["custom"] == {"note": "h%C3%A9llo 100%25"}
 
 
 def _blob(data: bytes) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 import zstandard
 
@@ -143,3 +144,29 @@ async def test_put_part_messages_are_upstreams(kind: str, objectstore_url: str) 
         await upload.put_part(b"abc", part_number=1, content_length=3, content_md5=b"x")
     await upload.abort()
     await client.close()
+
+
+async def test_metadata_values_are_percent_encoded_on_the_wire(
+    kind: str, objectstore_url: str
+) -> None:
+    client = ClientAdapter(kind, objectstore_url)
+    org = uuid.uuid4().hex[:12]
+    session = client.session("attachments", org=org)
+    values = {"metadata": {"note": "naïve 100% → ok"}, "origin": "a%41", "filename": "résumé.pdf"}
+    await session.put(b"x", "meta", **values)
+    head = await session.head("meta")
+    assert head is not None
+    assert (head.custom, head.origin, head.filename) == (
+        {"note": "naïve 100% → ok"}, "a%41", "résumé.pdf",
+    )  # fmt: skip
+    raw = httpx.head(f"{objectstore_url}/v1/objects/attachments/org={org}/meta").headers
+    assert raw["x-snme-note"] == "na%C3%AFve 100%25 %E2%86%92 ok"
+    assert (raw["x-sn-origin"], raw["x-sn-filename"]) == ("a%2541", "r%C3%A9sum%C3%A9.pdf")
+    await client.close()
+
+
+def test_values_written_raw_by_older_clients_read_as_sent() -> None:
+    from objectstore_client import Metadata
+
+    metadata = Metadata.from_headers({"x-snme-a": "plain", "x-snme-b": "50%", "x-snme-c": "%FF"})
+    assert metadata.custom == {"a": "plain", "b": "50%", "c": "%FF"}
