@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -63,7 +64,11 @@ class BaseClient:
         timeout_ms: float | None = None,
         connection_kwargs: Mapping[str, Any] | None = None,
         token: SecretKey | str | None = None,
+        spool_dir: str | os.PathLike[str] | None = None,
     ) -> None:
+        # upstream 0.2.10 spools compressed uploads there; uploads here never touch the disk
+        if spool_dir is not None and not isinstance(spool_dir, (str, os.PathLike)):
+            raise InvalidInput(f"spool_dir must be a path, got {type(spool_dir).__name__}")
         config = build_config(
             base_url,
             retries=retries,

@@ -10,7 +10,8 @@ key                 meaning
 ``cert``            client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``
 ``limits``          an ``httpx.Limits`` (pool size; default 32 connections, 16 kept alive;
                     AsyncClient: 8, see ``ASYNC_MAX_CONNECTIONS``)
-``timeout``         an ``httpx.Timeout`` or seconds, replacing every timeout of the client
+``timeout``         an ``httpx.Timeout``, seconds, or a ``urllib3.Timeout`` (its connect and
+                    read timeouts), replacing every timeout of the client
 ``proxy``           a proxy URL or ``httpx.Proxy`` (environment proxies are not used)
 ``transport``       an httpx transport (sync for Client, async for AsyncClient); replaces
                     ``verify``, ``cert``, ``limits`` and ``proxy``
@@ -19,7 +20,8 @@ key                 meaning
 ``cert_file``,      urllib3 spelling: client certificate and key paths
 ``key_file``
 ``cert_reqs``       urllib3 spelling: ``"CERT_NONE"`` disables verification
-``retries``         urllib3 spelling: an int, same as the ``retries`` argument
+``retries``         urllib3 spelling: an int, same as the ``retries`` argument, or a
+                    ``urllib3.Retry`` (its ``connect`` count, else ``total``)
 ``block``           urllib3 spelling: accepted and ignored (httpx waits for a free connection)
 ==================  ==========================================================================
 """
@@ -237,6 +239,43 @@ def _retries(value: object) -> int:
     return value
 
 
+def _number(value: object) -> float | None:
+    """Seconds, or None for urllib3's "not set" sentinel and None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _urllib3_timeout(value: Any) -> Any:
+    """A ``urllib3.Timeout`` (upstream's ``connection_kwargs["timeout"]``) as an httpx.Timeout;
+    anything else as given. Duck-typed: urllib3 is not a dependency. ``total`` caps both."""
+    if not (hasattr(value, "connect_timeout") and hasattr(value, "total")):
+        return value
+    total = _number(value.total)
+    connect = _number(value.connect_timeout)
+    try:
+        read = _number(value.read_timeout)
+    except Exception:  # urllib3 computes it from a started connection when total is set
+        read = total
+    return httpx.Timeout(
+        connect=connect,
+        read=read,
+        write=DEFAULT_WRITE_TIMEOUT_S,
+        pool=DEFAULT_POOL_TIMEOUT_S,
+    )
+
+
+def _urllib3_retries(value: Any) -> Any:
+    """A ``urllib3.Retry`` as the number of connection retries (its ``connect``, else its
+    ``total``); anything else as given. Only connection errors are ever retried upstream."""
+    if not (hasattr(value, "connect") and hasattr(value, "total") and hasattr(value, "read")):
+        return value
+    for count in (value.connect, value.total):
+        if isinstance(count, int) and not isinstance(count, bool):
+            return count
+    return RetryPolicy().max_retries
+
+
 def build_config(
     base_url: str,
     *,
@@ -258,7 +297,9 @@ def build_config(
         raise InvalidInput(
             f"unknown connection_kwargs {', '.join(unknown)}; supported keys: {allowed}"
         )
-    retry = _retry_policy(options.pop("retries") if "retries" in options else retries)
+    retry = _retry_policy(
+        _urllib3_retries(options.pop("retries")) if "retries" in options else retries
+    )
     options.pop("block", None)
 
     headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
@@ -266,7 +307,11 @@ def build_config(
     kwargs: dict[str, Any] = {
         "base_url": url,
         "headers": headers,
-        "timeout": options.pop("timeout", None) if "timeout" in options else _timeout(timeout_ms),
+        "timeout": (
+            _urllib3_timeout(options.pop("timeout"))
+            if "timeout" in options
+            else _timeout(timeout_ms)
+        ),
         "limits": options.pop("limits", default_limits or SYNC_DEFAULT_LIMITS),
         "trust_env": False,
         "follow_redirects": False,

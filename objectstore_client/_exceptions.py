@@ -5,7 +5,9 @@
     ObjectstoreError
     ├── RequestError            the server answered with an error status (.status, .response)
     │   ├── MultipartCompleteError  complete answered 200 with an error body (.code, .message)
-    │   └── RangeNotSatisfiable     416: the range starts beyond the object (.size)
+    │   ├── RangeNotSatisfiable     416: the range starts beyond the object (.size)
+    │   ├── ObjectNotFound          extend_expiry: the object is absent or expired (404)
+    │   └── ExpiryExtensionRejected extend_expiry: the server refused to extend (409)
     ├── TransportError          no usable HTTP response (.method, .path)
     │   ├── ConnectError        the connection could not be established
     │   └── RequestTimeout      a connect, read, write or pool timeout expired
@@ -18,19 +20,24 @@ Messages name the method, path and status; they never contain a token.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 __all__ = [
     "ConnectError",
     "DecodeError",
+    "ExpiryExtensionRejected",
     "InvalidInput",
     "MultipartCompleteError",
+    "ObjectNotFound",
     "ObjectstoreError",
     "RangeNotSatisfiable",
     "RequestError",
     "RequestTimeout",
     "TransportError",
     "map_transport_error",
+    "raise_for_status",
 ]
 
 _BODY_EXCERPT_CHARS = 500
@@ -55,7 +62,8 @@ class RequestError(ObjectstoreError):
     """The server answered with an error status.
 
     Constructed positionally like upstream: ``RequestError(message, status, response)``, where
-    ``response`` is the response body decoded as UTF-8 (errors replaced).
+    ``response`` is the response body decoded as UTF-8 (errors replaced). Every error the SDK
+    raises has both (upstream 0.2.10 types them Optional for its resumable uploads' failures).
     """
 
     def __init__(
@@ -100,6 +108,56 @@ def _rebuild_request_error(
     message: str, status: int, response: str, method: str | None, path: str | None
 ) -> RequestError:
     return RequestError(message, status, response, method=method, path=path)
+
+
+class ObjectNotFound(RequestError):
+    """The object is absent or expired (``extend_expiry`` answered 404)."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_subclass, (type(self), self.message, self.status, self.response))
+
+
+class ExpiryExtensionRejected(RequestError):
+    """``extend_expiry`` was refused (409): the object never expires, lacks its creation time,
+    or changed concurrently (it may have been deleted)."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_subclass, (type(self), self.message, self.status, self.response))
+
+
+def _rebuild_subclass(
+    cls: type[RequestError], message: str, status: int, response: str
+) -> RequestError:
+    return cls(message, status, response)
+
+
+def _response_status(response: Any) -> int:
+    status = getattr(response, "status_code", None)  # httpx, requests
+    if status is None:
+        status = response.status  # urllib3, http.client
+    return int(status)
+
+
+def _response_body(response: Any) -> bytes:
+    if hasattr(response, "data"):  # urllib3: data once preloaded or read, else read now
+        return bytes(response.data or response.read() or b"")
+    if hasattr(response, "read"):  # httpx: read() returns the whole body, read before or not
+        return bytes(response.read() or b"")
+    return b""
+
+
+def raise_for_status(response: Any, *, error_type: type[RequestError] = RequestError) -> None:
+    """Raise ``error_type`` for a response with a status of 400 or more, like upstream.
+
+    Accepts an ``httpx.Response`` or anything shaped like a urllib3 response (``status`` and
+    ``data``/``read()``). The message is ``Objectstore request failed with status N``; the
+    error carries the status and the body decoded as UTF-8 (errors replaced).
+    """
+    status = _response_status(response)
+    if status < 400:
+        return
+    text = _response_body(response).decode("utf-8", errors="replace")
+    raise error_type(f"Objectstore request failed with status {status}", status, text)
 
 
 class MultipartCompleteError(RequestError):

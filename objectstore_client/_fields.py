@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+from urllib.parse import quote, unquote
 
 from ._exceptions import InvalidInput
 
@@ -17,6 +18,8 @@ __all__ = [
     "check_compression",
     "check_scope_pair",
     "check_usecase_name",
+    "decode_header_value",
+    "encode_header_value",
 ]
 
 #: Characters the server accepts in scope names and values.
@@ -37,25 +40,24 @@ def check_usecase_name(name: object) -> str:
 
 
 def check_scope_pair(name: str, value: object) -> str:
-    """Validate one scope; returns the value as sent (``str(value)``, so ``True`` -> ``"True"``)."""
+    """Validate one scope; returns the value as sent (``str(value)``, so ``True`` -> ``"True"``).
+
+    Messages start like upstream's, which callers match on.
+    """
     if not name:
-        raise InvalidInput("scope name must not be empty")
-    bad = sorted(set(name) - SCOPE_VALUE_ALLOWED_CHARS)
-    if bad:
-        raise InvalidInput(f"invalid scope key {name!r}: characters {''.join(bad)!r} not allowed")
+        raise InvalidInput("Scope key cannot be empty")
     if value is None:
-        raise InvalidInput(f"scope value for {name!r} must not be None")
-    if not isinstance(value, (str, int)):  # bool is an int
-        raise InvalidInput(
-            f"scope value for {name!r} must be str, int or bool, got {type(value).__name__}"
-        )
+        raise InvalidInput(f"Scope value cannot be empty: {name!r} is None")
     text = str(value)
     if not text:
-        raise InvalidInput(f"scope value for {name!r} cannot be empty")
+        raise InvalidInput(f"Scope value cannot be empty: {name!r} is an empty string")
+    bad = sorted(set(name) - SCOPE_VALUE_ALLOWED_CHARS)
+    if bad:
+        raise InvalidInput(f"Invalid scope key {name!r}: characters {''.join(bad)!r} not allowed")
     bad = sorted(set(text) - SCOPE_VALUE_ALLOWED_CHARS)
     if bad:
         raise InvalidInput(
-            f"invalid scope value {text!r} for {name!r}: characters {''.join(bad)!r} not allowed"
+            f"Invalid scope value {text!r} for {name!r}: characters {''.join(bad)!r} not allowed"
         )
     return text
 
@@ -69,3 +71,22 @@ def check_compression(value: object, *, allow_none: bool) -> str | None:
     if value not in COMPRESSIONS:
         raise InvalidInput(f"unknown compression {value!r}: expected 'zstd' or 'none'")
     return str(value)
+
+
+# A header value carries visible ASCII; "%" is escaped so that decoding is unambiguous.
+_HEADER_VALUE_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
+
+
+def encode_header_value(value: str) -> str:
+    """The wire form of a metadata value (origin, filename, custom), as upstream 0.2.1+ sends
+    it: visible ASCII except ``%`` as is, everything else (``%``, non-ASCII, controls)
+    percent-encoded as UTF-8."""
+    return quote(value, safe=_HEADER_VALUE_SAFE)
+
+
+def decode_header_value(value: str) -> str:
+    """Inverse of :func:`encode_header_value`; a value without escapes is returned as is.
+
+    Raises UnicodeDecodeError when the escapes are not UTF-8.
+    """
+    return unquote(value, errors="strict")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, overload
 
 import attrs
 from dateutil.parser import isoparse
@@ -22,7 +22,7 @@ from ._constants import (
 )
 from ._durations import format_duration, parse_duration
 from ._exceptions import InvalidInput
-from ._fields import check_compression, check_scope_pair, check_usecase_name
+from ._fields import check_compression, check_scope_pair, check_usecase_name, decode_header_value
 
 __all__ = [
     "CompletePart",
@@ -85,22 +85,26 @@ class TimeToIdle:
 ExpirationPolicy = TimeToLive | TimeToIdle
 
 
-def format_expiration(policy: ExpirationPolicy) -> str:
+def format_expiration(expiration_policy: ExpirationPolicy) -> str:
     """The ``x-sn-expiration`` header value for a policy (``ttl:1d 2h``).
 
     A zero delta is refused: the server would accept ``ttl:0s`` and the object would be gone
     at once on production backends (upstream sent an empty duration, which the server refused).
     """
-    if isinstance(policy, (TimeToLive, TimeToIdle)) and policy.delta == timedelta(0):
+    if isinstance(
+        expiration_policy, (TimeToLive, TimeToIdle)
+    ) and expiration_policy.delta == timedelta(0):
         raise InvalidInput(
-            f"{type(policy).__name__}(timedelta(0)) would expire the object at once: "
+            f"{type(expiration_policy).__name__}(timedelta(0)) would expire the object at once: "
             "use at least one second, or delete the object"
         )
-    if isinstance(policy, TimeToLive):
-        return f"ttl:{format_duration(policy.delta)}"
-    if isinstance(policy, TimeToIdle):
-        return f"tti:{format_duration(policy.delta)}"
-    raise InvalidInput(f"expiration_policy must be TimeToLive or TimeToIdle, got {policy!r}")
+    if isinstance(expiration_policy, TimeToLive):
+        return f"ttl:{format_duration(expiration_policy.delta)}"
+    if isinstance(expiration_policy, TimeToIdle):
+        return f"tti:{format_duration(expiration_policy.delta)}"
+    raise InvalidInput(
+        f"expiration_policy must be TimeToLive or TimeToIdle, got {expiration_policy!r}"
+    )
 
 
 def parse_expiration(value: str) -> ExpirationPolicy | None:
@@ -135,13 +139,33 @@ def _usecase_compression(value: Compression | None) -> Compression:
     return "none" if checked is None else checked  # type: ignore[return-value]
 
 
+#: Upstream 0.2.10's default ``Usecase.resumable_threshold_bytes`` (256 MiB).
+DEFAULT_RESUMABLE_THRESHOLD_BYTES = 256 * 1024 * 1024
+
+
+def check_threshold(value: object) -> int | Literal["none"]:
+    """A non-negative int (not a bool) or ``"none"``; upstream's message."""
+    if value == "none":
+        return "none"
+    if type(value) is not int or value < 0:
+        raise InvalidInput('resumable_threshold_bytes must be a non-negative integer or "none"')
+    return value
+
+
 @attrs.frozen
 class Usecase:
-    """A usecase: the top-level namespace, with its default compression and expiration."""
+    """A usecase: the top-level namespace, with its default compression and expiration.
+
+    ``resumable_threshold_bytes`` (upstream 0.2.10): ``put`` sends sources of at least this
+    many bytes as a multipart upload whose parts are retried one by one; ``"none"`` never.
+    """
 
     name: str = attrs.field(converter=_usecase_name)
     compression: Compression = attrs.field(default="zstd", converter=_usecase_compression)
     expiration_policy: ExpirationPolicy | None = attrs.field(default=None, validator=_check_policy)
+    resumable_threshold_bytes: int | Literal["none"] = attrs.field(
+        default=DEFAULT_RESUMABLE_THRESHOLD_BYTES, converter=check_threshold
+    )
 
     # upstream kept these as private attributes; some callers read them
     @property
@@ -152,35 +176,57 @@ class Usecase:
     def _expiration_policy(self) -> ExpirationPolicy | None:
         return self.expiration_policy
 
+    @property
+    def _resumable_threshold_bytes(self) -> int | Literal["none"]:
+        return self.resumable_threshold_bytes
+
 
 @attrs.frozen(init=False)
 class Scope:
     """Ordered ``name=value`` pairs below a usecase. Order matters: it is part of the path.
 
     ``Scope(org=42, project=1337)`` renders as ``org=42;project=1337``; no scopes render as
-    ``_``. Values are ``str()``-ed (``True`` -> ``"True"``, ``0`` -> ``"0"``); ``None`` and
-    empty strings are refused.
+    ``_``. On the wire values are ``str()``-ed (``True`` -> ``"True"``, ``0`` -> ``"0"``);
+    :meth:`dict` returns them as given. ``None`` and empty strings are refused.
     """
 
+    #: the wire form: (name, str(value)) pairs, in order
     items: tuple[tuple[str, str], ...]
+    _given: tuple[tuple[str, str | int | bool], ...] = attrs.field(eq=False, repr=False)
 
     def __init__(self, **scopes: str | int | bool) -> None:
         items = tuple((name, check_scope_pair(name, value)) for name, value in scopes.items())
-        self.__attrs_init__(items)
+        self.__attrs_init__(items, tuple(scopes.items()))
 
     def __str__(self) -> str:
         return ";".join(f"{name}={value}" for name, value in self.items) or EMPTY_SCOPE
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
+        """The wire form: ``(name, str(value))`` pairs, in order."""
         return iter(self.items)
 
-    def dict(self) -> dict[str, str]:
-        """The scopes as a dict of strings, in order."""
-        return dict(self.items)
+    def dict(self) -> dict[str, str | int | bool]:
+        """The scopes as given (``{"org": 42}``), in order; ``str(scope)`` is the wire form."""
+        return dict(self._given)
 
 
 def _header_lookup(headers: Mapping[str, str]) -> dict[str, str]:
     return {str(name).lower(): value for name, value in headers.items()}
+
+
+@overload
+def _decoded(value: str) -> str: ...
+@overload
+def _decoded(value: None) -> None: ...
+def _decoded(value: str | None) -> str | None:
+    """A metadata value as written: percent-decoded (upstream 0.2.1+ encodes them); one whose
+    escapes are not UTF-8 (written raw by an older client) is returned as sent."""
+    if value is None or "%" not in value:
+        return value
+    try:
+        return decode_header_value(value)
+    except UnicodeDecodeError:
+        return value
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -201,8 +247,9 @@ def _parse_time(value: str | None) -> datetime | None:
 class Metadata:
     """Object metadata, as returned by ``get`` and ``head``.
 
-    Field order is upstream 0.2.0's (``filename`` before ``custom``); ``size`` (the stored size
-    from ``x-sn-size``, when the server sends it) is keyword-only.
+    Field order is upstream 0.2.10's (``filename`` and ``size`` before ``custom``), for
+    positional construction. ``size`` is the stored size from ``x-sn-size``, when the server
+    sends it.
     """
 
     content_type: str | None = None
@@ -212,8 +259,8 @@ class Metadata:
     time_expires: datetime | None = None
     origin: str | None = None
     filename: str | None = None
+    size: int | None = None
     custom: dict[str, str] = attrs.field(factory=dict)
-    size: int | None = attrs.field(default=None, kw_only=True)
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> Metadata:
@@ -223,7 +270,7 @@ class Metadata:
         expiration = lower.get(HEADER_EXPIRATION)
         size_text = lower.get(HEADER_SIZE)
         custom = {
-            name[len(HEADER_META_PREFIX) :]: value
+            name[len(HEADER_META_PREFIX) :]: _decoded(value)
             for name, value in lower.items()
             if name.startswith(HEADER_META_PREFIX)
         }
@@ -234,8 +281,8 @@ class Metadata:
             expiration_policy=parse_expiration(expiration) if expiration else None,
             time_created=_parse_time(lower.get(HEADER_TIME_CREATED)),
             time_expires=_parse_time(lower.get(HEADER_TIME_EXPIRES)),
-            origin=lower.get(HEADER_ORIGIN),
-            filename=lower.get(HEADER_FILENAME),
+            origin=_decoded(lower.get(HEADER_ORIGIN)),
+            filename=_decoded(lower.get(HEADER_FILENAME)),
             custom=custom,
             size=int(size_text) if size_text and size_text.isdigit() else None,
         )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, Literal, TypeVar, cast
 
+import attrs
 import httpx
 
 from . import _transfer_sync
@@ -46,6 +47,7 @@ from ._core.plan import (
     plan_head,
     plan_put,
 )
+from ._core.put_encoding import resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
@@ -59,6 +61,7 @@ from ._models import (
     ProgressEvent,
     RangeResult,
     Usecase,
+    check_threshold,
 )
 from ._pool import CORE_ERRORS, Wire, to_httpx_error
 from ._pool_sync import ResponseStream, connection_pool
@@ -195,24 +198,43 @@ class Session(BaseSession):
         self,
         contents: Contents,
         key: str | None = None,
+        compress: Compression | None = None,
         compression: Compression | None = None,
+        precompressed: Literal["zstd"] | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
         expiration_policy: ExpirationPolicy | None = None,
         origin: str | None = None,
         filename: str | None = None,
+        resumable_threshold_bytes: int | Literal["none"] | None = None,
     ) -> str:
         """Upload ``contents``: bytes, a binary file, an ``os.PathLike``, an iterable of bytes
         (on the asyncio client also an async iterable).
 
         Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
-        picks one. Returns the stored key. ``compression`` overrides the usecase's default.
+        picks one. Returns the stored key.
+
+        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression. When the
+        contents already are zstd, pass ``precompressed="zstd"`` instead: they are stored
+        verbatim, labelled zstd, and reads decompress them. ``compression`` is the deprecated
+        name of ``compress`` (DeprecationWarning). ``resumable_threshold_bytes`` is checked like
+        upstream's and otherwise unused: any size goes in one streamed request (use
+        :meth:`upload` for multipart uploads whose parts are retried one by one).
         """
+        encoding = resolve_put_encoding(
+            self._info.usecase.compression, compress, compression, precompressed
+        )
+        if resumable_threshold_bytes is not None:
+            check_threshold(resumable_threshold_bytes)
         options = WriteOptions(
-            key=key, compression=compression, content_type=content_type, metadata=metadata,
-            expiration_policy=expiration_policy, origin=origin, filename=filename,
+            key=key, compression=encoding.compression, content_type=content_type,
+            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
+            filename=filename,
         )  # fmt: skip
-        plan = plan_put(self._info, contents, self._write(options))
+        write = self._write(options)
+        if encoding.precompressed:  # labelled zstd, sent as given
+            write = attrs.evolve(write, compress=False)
+        plan = plan_put(self._info, contents, write)
         return self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
 
     def get(

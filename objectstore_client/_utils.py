@@ -1,11 +1,64 @@
-"""Small helpers kept from the upstream client: MIME sniffing and Accept-Encoding parsing."""
+"""Small helpers kept from the upstream client: MIME sniffing, Accept-Encoding parsing, and the
+percent-encodings of paths, queries and metadata header values."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import IO
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import IO, TypeVar
+from urllib.parse import quote
 
-__all__ = ["guess_mime_type", "parse_accept_encoding"]
+from ._durations import parse_duration
+from ._fields import decode_header_value, encode_header_value
+
+__all__ = [
+    "decode_header_value",
+    "encode_header_value",
+    "encode_path",
+    "encode_query",
+    "guess_mime_type",
+    "itertools_batched",
+    "parse_accept_encoding",
+    "parse_timedelta",
+    "TIME_SPLIT",
+]
+
+# RFC 3986 leaves unreserved characters (quote never escapes them), sub-delims and ":@/" raw
+# in a path: the same set urllib3 and httpx leave alone, so an encoded path is sent verbatim.
+_PATH_SAFE = "/:@!$&'()*+,;="
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode a request path as sent on the wire; the input is literal (``%`` ->
+    ``%25``, ``?`` -> ``%3F``, space -> ``%20``, non-ASCII as UTF-8), ``/`` stays."""
+    return quote(path, safe=_PATH_SAFE)
+
+
+def encode_query(query: str) -> str:
+    """Percent-encode a query string as sent on the wire: like :func:`encode_path`, and ``?``
+    also stays (``=`` and ``&`` stay, so pass the assembled ``name=value&...`` string)."""
+    return quote(query, safe=_QUERY_SAFE)
+
+
+T = TypeVar("T")
+
+
+def itertools_batched(
+    iterable: Iterable[T], n: int, strict: bool = False
+) -> Iterator[tuple[T, ...]]:
+    """``itertools.batched`` for every Python version: tuples of ``n`` items, the last one
+    shorter unless ``strict`` (then ValueError)."""
+    if n < 1:
+        raise ValueError("n must be at least one")
+    iterator = iter(iterable)
+    while batch := tuple(itertools.islice(iterator, n)):
+        if strict and len(batch) < n:
+            raise ValueError("final batch is shorter than n")
+        yield batch
+
 
 _SNIFF_BYTES = 261
 _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
@@ -84,3 +137,13 @@ def parse_accept_encoding(header: str) -> list[str]:
             continue
         result.append(name.lower())
     return result
+
+
+#: Splits a duration into numbers and unit words (kept from upstream; parsing does not use it).
+TIME_SPLIT = re.compile(r"[^\W\d_]+|\d+")
+
+
+def parse_timedelta(delta: str) -> timedelta:
+    """Parse a duration: the wire format (``1d 2h``) and every humantime form servers emit
+    (``1day``, ``1month 13h``, ``1 days 3661 seconds``); ValueError on an unknown unit."""
+    return parse_duration(delta)

@@ -1,21 +1,31 @@
-"""Upstream-compatible module: the SDK's exceptions."""
+"""Upstream-compatible module: the SDK's exceptions and ``raise_for_status``."""
 
 from ._exceptions import (
     ConnectError,
     DecodeError,
+    ExpiryExtensionRejected,
     InvalidInput,
+    MultipartCompleteError,
+    ObjectNotFound,
     ObjectstoreError,
+    RangeNotSatisfiable,
     RequestError,
     RequestTimeout,
     TransportError,
+    raise_for_status,
 )
 
 __all__ = [
     "ConnectError",
     "DecodeError",
+    "ExpiryExtensionRejected",
     "InvalidInput",
+    "MultipartCompleteError",
+    "ObjectNotFound",
     "ObjectstoreError",
+    "RangeNotSatisfiable",
     "RequestError",
     "RequestTimeout",
     "TransportError",
+    "raise_for_status",
 ]

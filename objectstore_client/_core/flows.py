@@ -241,6 +241,8 @@ def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[st
     def sizes() -> dict[str, Any]:
         if counter is None:
             return {}
+        if plan.body is not None and plan.body.precompressed:  # only the size as sent
+            return {"compressed": counter.sent, "compression": "zstd"}
         compression = "zstd" if plan.body is not None and plan.body.compress else "none"
         return {
             "uncompressed": counter.read,

@@ -105,7 +105,9 @@ def plan_part(
     md5: str | Unset = UNSET
     if content_md5 is not None:
         if not isinstance(content_md5, bytes) or len(content_md5) != 16:
-            raise InvalidInput("content_md5 must be the 16 raw bytes of an MD5 digest")
+            raise InvalidInput(
+                "content_md5 must be exactly 16 bytes: the raw bytes of an MD5 digest"
+            )
         md5 = base64.b64encode(content_md5).decode("ascii")
     kwargs = upload_part.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key),

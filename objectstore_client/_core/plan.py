@@ -104,6 +104,8 @@ def plan_put(session: SessionInfo, contents: object, write: Write) -> RequestPla
     ``Content-Encoding`` header.
     """
     body = classify_body(contents, compress=write.compress)
+    if not write.compress and write.builder_args.get("content_encoding") == "zstd":
+        body = attrs.evolve(body, precompressed=True)  # metrics: only the size as sent
     usecase, scopes = session.usecase.name, session.scope_path
     if write.key:
         kwargs = put_object.build_request_kwargs(usecase, scopes, write.key, **write.builder_args)

@@ -6,7 +6,6 @@ signed as GET, so one URL serves both. Host and headers are not covered by the s
 
 from __future__ import annotations
 
-import base64
 import math
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
@@ -37,8 +36,13 @@ SUPPORTED_METHODS = ("GET", "HEAD")
 
 
 def build_canonical_form(method: str, encoded_path: str, encoded_query: str) -> str:
-    """``METHOD\\nPATH\\nQUERY``: HEAD as GET; query pairs without ``os_sig``, names
-    lower-cased, values untouched, sorted as whole strings (duplicates kept)."""
+    """The string a pre-signed URL's signature covers: ``METHOD\nPATH\nQUERY``.
+
+    ``encoded_path`` and ``encoded_query`` are percent-encoded exactly as on the wire (see
+    :func:`objectstore_client.utils.encode_path` and ``encode_query``). HEAD is signed as GET;
+    query parameter names are lower-cased, ``os_sig`` is left out, the ``name=value`` pairs
+    (values untouched) are sorted as whole strings, duplicates kept: as the server does.
+    """
     verb = method.upper()
     verb = "GET" if verb == "HEAD" else verb
     pairs = []
@@ -46,9 +50,10 @@ def build_canonical_form(method: str, encoded_path: str, encoded_query: str) -> 
         if not piece:
             continue
         name, sep, value = piece.partition("=")
+        name = name.lower()
         if name == PARAM_SIG:
             continue
-        pairs.append(f"{name.lower()}{sep}{value}")
+        pairs.append(f"{name}{sep}{value}")
     return f"{verb}\n{encoded_path}\n{'&'.join(sorted(pairs))}"
 
 
@@ -60,14 +65,21 @@ def presigned_url(
     duration: timedelta,
     now: float,
 ) -> str:
-    """A URL any HTTP client can GET (or HEAD) without credentials until it expires."""
+    """A URL any HTTP client can GET (or HEAD) without credentials until it expires.
+
+    Checks run in upstream's order (method, key, duration) and messages start like its.
+    """
     if not isinstance(method, str) or method.upper() not in SUPPORTED_METHODS:
-        raise InvalidInput(f"method must be GET or HEAD, got {method!r}")
+        raise InvalidInput(
+            f"unsupported pre-signed method {method!r}, expected one of {SUPPORTED_METHODS}"
+        )
+    secret = secret_key(session, "pre-sign URLs")
     if not isinstance(duration, timedelta):
         raise InvalidInput(f"duration must be a timedelta, got {type(duration).__name__}")
-    if duration <= timedelta(0) or duration > MAX_PRESIGN_DURATION:
-        raise InvalidInput(f"duration must be > 0 and at most 7 days, got {duration}")
-    secret = secret_key(session, "pre-sign URLs")
+    if duration > MAX_PRESIGN_DURATION:
+        raise InvalidInput(f"duration {duration} exceeds the maximum of {MAX_PRESIGN_DURATION}")
+    if duration <= timedelta(0):
+        raise InvalidInput(f"duration must be positive, got {duration}: the URL would be expired")
     if Permission.OBJECT_READ not in secret.permissions:
         raise InvalidInput("the secret key lacks object.read: its pre-signed URLs would fail")
     suffix = object_path(session, key)
@@ -76,6 +88,5 @@ def presigned_url(
     seconds = math.ceil(duration.total_seconds())
     query = f"{PARAM_KID}={quote(secret.kid, safe='')}&{PARAM_TIMESTAMP}={stamp}"
     query += f"&{PARAM_DURATION}={seconds}"
-    message = build_canonical_form(method, path, query).encode("utf-8")
-    signature = base64.urlsafe_b64encode(secret._key.sign(message)).rstrip(b"=").decode("ascii")
+    signature = secret.signature_for_canonical_form(build_canonical_form(method, path, query))
     return f"{base_origin(base_url)}{suffix}?{query}&{PARAM_SIG}={signature}"

@@ -74,6 +74,7 @@ def part_bytes(contents: object, content_length: int) -> bytes | None:
         data = bytes(contents)
         if len(data) != content_length:
             raise InvalidInput(
+                "content_length must match the size of the provided payload: "
                 f"content_length is {content_length} but contents has {len(data)} bytes"
             )
         return data
@@ -100,6 +101,8 @@ class BodySpec:
     #: start offset of a seekable file, to rewind on replay
     start: int | None = None
     counter: BodyCounter = attrs.field(factory=BodyCounter)
+    #: the source already is zstd and is sent verbatim, labelled zstd
+    precompressed: bool = False
 
     @property
     def replayable(self) -> bool:

@@ -5,6 +5,7 @@ Signing is pure computation: the current time comes from the caller.
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -94,21 +95,34 @@ class SecretKey:
         extra = set(perms) - set(self.permissions)
         if extra:
             names = ", ".join(sorted(p.value for p in extra))
-            raise InvalidInput(f"permissions {names} exceed the key's permissions")
+            raise InvalidInput(f"requested permissions not granted to this secret key: {names}")
         expiry = self.expiry_seconds if expiry_seconds is None else expiry_seconds
         _check_expiry(None, None, expiry)
         if now is None:  # direct callers; the drivers pass their clock's time
             now = datetime.now(timezone.utc).timestamp()
         claims = {
-            "res": {"os:usecase": usecase, **scope.dict()},
+            "res": {"os:usecase": usecase, **dict(scope)},  # the wire strings
             "permissions": [p.value for p in perms],
             "exp": math.floor(now) + expiry,
         }
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
 
-    def sign_for_scope(self, usecase: str, scope: Scope) -> str:
+    def sign_for_scope(
+        self,
+        usecase: str,
+        scope: Scope,
+        permissions: Sequence[Permission | str] | None = None,
+        expiry_seconds: int | None = None,
+    ) -> str:
         """Upstream 0.1.6 name of :meth:`token_for_scope`."""
-        return self.token_for_scope(usecase, scope)
+        return self.token_for_scope(usecase, scope, permissions, expiry_seconds)
+
+    def signature_for_canonical_form(self, canonical_form: str) -> str:
+        """The Ed25519 signature of a pre-signing canonical form (see
+        :func:`objectstore_client.presign.build_canonical_form`), base64url without padding:
+        the value of the ``os_sig`` query parameter."""
+        signature = self._key.sign(canonical_form.encode("utf-8"))
+        return base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
 
 
 #: Upstream 0.1.6 name of :class:`SecretKey`.

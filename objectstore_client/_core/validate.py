@@ -11,6 +11,7 @@ from .._fields import (  # the value objects' own rules, re-exported for the req
     check_compression,
     check_scope_pair,
     check_usecase_name,
+    encode_header_value,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "check_header_value",
     "check_key",
     "check_metadata",
+    "metadata_value",
     "check_scope_pair",
     "check_secret_header",
     "check_usecase_name",
@@ -117,8 +119,28 @@ def check_header_name(name: object) -> str:
     return name
 
 
+def metadata_value(what: str, value: object) -> str:
+    """A metadata value (origin, filename, custom) in its wire form: any str, percent-encoded
+    beyond visible ASCII and for ``%`` (upstream 0.2.1+; reads decode it)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be a str, got {type(value).__name__}")
+    surrogate = _first_surrogate(value)
+    if surrogate is not None:
+        raise InvalidInput(
+            f"{what} contains a lone surrogate at index {surrogate}: it cannot be encoded as UTF-8"
+        )
+    encoded = encode_header_value(value)
+    # HTTP drops a header value's outer spaces: escape them too, so the value arrives unchanged
+    inner = encoded.strip(" ")
+    if not inner:
+        return "%20" * len(encoded)
+    lead = len(encoded) - len(encoded.lstrip(" "))
+    trail = len(encoded) - len(encoded.rstrip(" "))
+    return "%20" * lead + inner + "%20" * trail
+
+
 def check_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
-    """Custom metadata names must be header tokens; values visible ASCII."""
+    """Custom metadata names must be header tokens; values are sent percent-encoded."""
     if not metadata:
         return {}
     checked: dict[str, str] = {}
@@ -127,5 +149,5 @@ def check_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
             raise InvalidInput(
                 f"invalid metadata name {name!r}: use letters, digits and !#$%&'*+.^_`|~-"
             )
-        checked[name] = check_header_value(f"metadata value for {name!r}", value)
+        checked[name] = metadata_value(f"metadata value for {name!r}", value)
     return checked

@@ -14,7 +14,13 @@ from objectstore_generated.types import UNSET, Unset
 
 from .._exceptions import InvalidInput
 from .._models import ExpirationPolicy, Usecase, format_expiration
-from .validate import check_compression, check_header_value, check_key, check_metadata
+from .validate import (
+    check_compression,
+    check_header_value,
+    check_key,
+    check_metadata,
+    metadata_value,
+)
 
 __all__ = ["Write", "WriteOptions"]
 
@@ -46,9 +52,10 @@ class WriteOptions:
         args: dict[str, Any] = {
             "x_sn_expiration": _opt(expiration),
             # upstream sends origin only when truthy, filename whenever not None
-            "x_sn_origin": check_header_value("origin", self.origin) if self.origin else UNSET,
+            # metadata values go percent-encoded (upstream 0.2.1+), so any str is accepted
+            "x_sn_origin": metadata_value("origin", self.origin) if self.origin else UNSET,
             "x_sn_filename": _opt(
-                None if self.filename is None else check_header_value("filename", self.filename)
+                None if self.filename is None else metadata_value("filename", self.filename)
             ),
             "content_encoding": "zstd" if compress else UNSET,
             "content_type": None

@@ -95,11 +95,11 @@ async def test_presign_input_is_checked_before_anything(
     client = ClientAdapter(kind, server.url, token=SecretKey("kid", PRIVATE))
     session = client.session("attachments", org="1").raw
     try:
-        with pytest.raises(InvalidInput, match="GET or HEAD"):
+        with pytest.raises(InvalidInput, match="unsupported pre-signed method 'PUT'"):
             session.presigned_object_url("PUT", "k")
-        with pytest.raises(InvalidInput, match="7 days"):
+        with pytest.raises(InvalidInput, match="exceeds the maximum of 7 days"):
             session.presigned_object_url("GET", "k", timedelta(days=7, seconds=1))
-        with pytest.raises(InvalidInput, match="7 days"):
+        with pytest.raises(InvalidInput, match="must be positive"):
             session.presigned_object_url("GET", "k", timedelta(0))
         writer = ClientAdapter(
             kind,

@@ -11,19 +11,19 @@ def test_scope_renders_in_order() -> None:
     assert str(Scope(project=1337, org=42)) == "project=1337;org=42"
     assert str(Scope()) == "_"
     assert str(Scope(a=0, b=False, c=True)) == "a=0;b=False;c=True"
-    assert Scope(org=1).dict() == {"org": "1"}
+    assert Scope(org=1).dict() == {"org": 1}
 
 
 @pytest.mark.parametrize(
     ("scopes", "message"),
     [
-        ({"org": None}, "None"),
-        ({"org": ""}, "empty"),
-        ({"org": "a/b"}, "invalid scope value"),
-        ({"org": "a;b"}, "invalid scope value"),
-        ({"org": "é"}, "invalid scope value"),
-        ({"or.g": "1"}, "invalid scope key"),
-        ({"org": 1.5}, "str, int or bool"),
+        ({"org": None}, "Scope value cannot be empty"),
+        ({"org": ""}, "Scope value cannot be empty"),
+        ({"org": "a/b"}, "Invalid scope value"),
+        ({"org": "a;b"}, "Invalid scope value"),
+        ({"org": "é"}, "Invalid scope value"),
+        ({"or.g": "1"}, "Invalid scope key"),
+        ({"org": 1.5}, "Invalid scope value '1.5'"),
     ],
 )
 def test_scope_rejects(scopes: dict[str, object], message: str) -> None:
@@ -76,8 +76,8 @@ def test_metadata_from_headers_is_case_insensitive() -> None:
         None,
         "10.0.0.1",
         "a.txt",
+        12,
         {"foo": "bar"},
-        size=12,
     )
     assert Metadata.from_headers({}).content_type == "application/octet-stream"
 

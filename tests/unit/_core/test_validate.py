@@ -6,8 +6,14 @@ import pytest
 
 from objectstore_client._config import build_config
 from objectstore_client._core.tokens import check_token
-from objectstore_client._core.validate import check_header_value, check_key, check_metadata
+from objectstore_client._core.validate import (
+    _header_problem,
+    check_header_value,
+    check_key,
+    check_metadata,
+)
 from objectstore_client._exceptions import InvalidInput
+from objectstore_client._fields import decode_header_value
 
 SECRET = "eyJhbGciOiJFZERTQSJ9.eyJzZWNyZXQiOnRydWV9.c2lnbmF0dXJl"
 
@@ -50,8 +56,24 @@ def test_header_values_must_arrive_unchanged(value: str) -> None:
     with pytest.raises(InvalidInput) as info:
         check_header_value("filename", value)
     assert value not in str(info.value)
-    with pytest.raises(InvalidInput):
-        check_metadata({"name": value})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [" padded", "padded ", "  ", "tab\there", "line\nbreak", "cr\r", "nul\x00", "caf\u00e9"],
+)
+def test_metadata_values_are_escaped_to_arrive_unchanged(value: str) -> None:
+    # metadata is percent-encoded as upstream 0.2.1+ sends it, outer spaces included (HTTP
+    # would strip them); reads decode it back
+    wire = check_metadata({"name": value})["name"]
+    assert _header_problem(wire) is None
+    assert decode_header_value(wire) == value
+
+
+def test_lone_surrogates_in_metadata_are_refused_without_echo() -> None:
+    with pytest.raises(InvalidInput, match="surrogate at index 3") as info:
+        check_metadata({"name": "abc\ud800"})
+    assert "abc" not in str(info.value)
 
 
 def test_inner_spaces_and_visible_ascii_pass() -> None:
