@@ -94,6 +94,7 @@ async def _encode(
             out = await to_thread(encoder.feed, chunk)
         else:
             out = encoder.feed(chunk)
+        spec.counter.report()  # here, not in feed: on the caller's side of to_thread
         if out:
             yield out
     tail = encoder.flush()

@@ -92,6 +92,7 @@ def _encode(spec: BodySpec, chunks: Iterator[Chunk], size: int | None) -> Iterat
             out = to_thread(encoder.feed, chunk)
         else:
             out = encoder.feed(chunk)
+        spec.counter.report()  # here, not in feed: on the caller's side of to_thread
         if out:
             yield out
     tail = encoder.flush()

@@ -54,8 +54,13 @@ async def upload(
         _deliver(progress, events)
 
     async def single(source: Any, length: int) -> str:
-        key = await drive(flows.put_flow(ctx, info, upload.put_plan(source)))
-        report(length)
+        plan = upload.put_plan(source)
+        body = plan.body
+        if body is not None:  # progress as the body is read and sent, not only at the end
+            body.counter.on_read = report
+        key = await drive(flows.put_flow(ctx, info, plan))
+        if body is None or body.counter.read != length:  # a length the reads did not cover
+            report(length - (body.counter.read if body is not None else 0))
         _deliver(progress, upload.final_progress())
         return key
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -85,10 +85,29 @@ def part_bytes(contents: object, content_length: int) -> bytes | None:
 
 @attrs.define
 class BodyCounter:
-    """Bytes read from the source and bytes sent, for the current attempt."""
+    """Bytes read from the source and bytes sent, for the current attempt.
+
+    ``on_read`` hears, at each :meth:`report`, how much more was read since the last one
+    (negative when an attempt started over): the progress of a single streamed put while its
+    body is sent. The drivers report from the code that hands the body to the network, so
+    the callback runs where the caller expects it (the event loop for the asyncio client).
+    """
 
     read: int = 0
     sent: int = 0
+    on_read: Callable[[int], None] | None = None
+    _reported: int = attrs.field(default=0, init=False)
+
+    def restart(self) -> None:
+        """A new attempt: nothing read or sent yet (what was reported is taken back)."""
+        self.read = self.sent = 0
+        self.report()
+
+    def report(self) -> None:
+        """Tell ``on_read`` what was read since the last report."""
+        delta, self._reported = self.read - self._reported, self.read
+        if delta and self.on_read is not None:
+            self.on_read(delta)
 
 
 @attrs.frozen(eq=False)
@@ -119,7 +138,9 @@ class BodySpec:
         if self.kind != "bytes" or len(self.source) > ONE_SHOT_MAX_BYTES:
             return None
         data = bytes(self.source)
+        self.counter.restart()
         self.counter.read = len(data)
+        self.counter.report()
         body = compress_once(data) if self.compress else data
         self.counter.sent = len(body)
         return body
@@ -132,7 +153,7 @@ class CountingEncoder:
 
     def __init__(self, spec: BodySpec, size: int | None) -> None:
         self._counter = spec.counter
-        self._counter.read = self._counter.sent = 0
+        self._counter.restart()
         self._encoder = spec.encoder(size) if spec.compress else None
 
     @property

@@ -1,4 +1,4 @@
-"""docs/_hooks/nav.py: pending pages may be missing; nothing else may."""
+"""docs/_hooks/site.py: pending pages may be missing; nothing else may."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nav_hook", ROOT / "docs/_hooks/nav.py")
+    spec = importlib.util.spec_from_file_location("nav_hook", ROOT / "docs/_hooks/site.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -44,6 +44,12 @@ def test_missing_pending_pages_leave_the_nav_and_their_links_become_text(tmp_pat
     assert hook.on_page_markdown(text, page, config, None) == text
 
 
+def test_sphinx_roles_are_dropped_before_code_spans() -> None:
+    html = "open sessions with :meth:<code>session</code>; a :class:`x` stays"
+    out = _hook().on_page_content(html, None, None, None)
+    assert out == "open sessions with <code>session</code>; a :class:`x` stays"
+
+
 @pytest.mark.skipif(
     sys.version_info < (3, 11),
     reason="the docs toolchain needs Python 3.11+; scripts/check builds the site with python3",
@@ -60,3 +66,4 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     reference = (tmp_path / "reference/client/index.html").read_text()
     assert "presigned_object_url" in reference  # inherited members are documented
+    assert ":meth:" not in reference

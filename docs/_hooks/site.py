@@ -1,5 +1,6 @@
-"""mkdocs hook: pages listed in ``extra.pending_pages`` may be missing until they are written.
+"""mkdocs hooks: pages that may be missing until written; Sphinx roles in docstrings.
 
+Pages listed in ``extra.pending_pages`` may be missing until they are written.
 Other changes add those pages. While one is missing, it is left out of the nav and links to it
 become plain text, so the strict build stays green; once it exists, nav entry and links come
 back by themselves. A missing page that is not pending, or a broken link to one, still fails.
@@ -13,7 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("mkdocs.hooks.nav")
+log = logging.getLogger("mkdocs.hooks.site")
+# docstrings say :meth:`Client.session` (Sphinx); mkdocstrings renders the role as text
+_ROLE = re.compile(r":(?:meth|class|func|attr|exc|data|mod|obj):(?=<code>)")
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
 
 
@@ -57,3 +60,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return match["text"] if target in missing else match[0]
 
     return _LINK.sub(unlink, markdown)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Drop Sphinx role prefixes (``:meth:``) left in front of rendered code spans."""
+    return _ROLE.sub("", html)
