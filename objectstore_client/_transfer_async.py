@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ._concurrency_async import Semaphore, TaskGroup, map_bounded, thread_lock, to_thread
 from ._config import TransferConfig
@@ -22,17 +22,24 @@ from ._exceptions import ObjectstoreError
 from ._models import ProgressEvent
 from ._sources_async import open_source
 
-if TYPE_CHECKING:
-    from ._async import AsyncClient
-
 __all__ = ["run_bounded", "upload"]
 
 T = TypeVar("T")
 _log = logging.getLogger("objectstore_client")
 
 
+class AsyncDriver(Protocol):
+    """What a scheduler needs of its client: the flow context and the ``_drive`` loop."""
+
+    _ctx: flows.OpContext
+
+    async def _drive(
+        self, flow: flows.Flow[T], progress: Callable[[int], None] | None = None
+    ) -> T: ...
+
+
 async def upload(
-    client: AsyncClient,
+    client: AsyncDriver,
     info: SessionInfo,
     spec: BodySpec,
     write: Write,
@@ -117,7 +124,7 @@ def _deliver(progress: Callable[[ProgressEvent], None] | None, events: list[Prog
             progress(event)
 
 
-async def _abort(client: AsyncClient, info: SessionInfo, upload: UploadCoordinator) -> None:
+async def _abort(client: AsyncDriver, info: SessionInfo, upload: UploadCoordinator) -> None:
     """Send the abort if an upload was left behind; a failure to abort is only logged."""
     plan = upload.abort_plan()
     if plan is None:
@@ -129,7 +136,7 @@ async def _abort(client: AsyncClient, info: SessionInfo, upload: UploadCoordinat
 
 
 async def run_bounded(
-    client: AsyncClient, jobs: Sequence[flows.Flow[T]], concurrency: int
+    client: AsyncDriver, jobs: Sequence[flows.Flow[T]], concurrency: int
 ) -> list[T | ObjectstoreError]:
     """Drive every flow, at most ``concurrency`` at a time; errors are returned in place."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ._concurrency_sync import Semaphore, TaskGroup, map_bounded, thread_lock, to_thread
 from ._config import TransferConfig
@@ -23,17 +23,22 @@ from ._exceptions import ObjectstoreError
 from ._models import ProgressEvent
 from ._sources_sync import open_source
 
-if TYPE_CHECKING:
-    from ._sync import Client
-
 __all__ = ["run_bounded", "upload"]
 
 T = TypeVar("T")
 _log = logging.getLogger("objectstore_client")
 
 
+class Driver(Protocol):
+    """What a scheduler needs of its client: the flow context and the ``_drive`` loop."""
+
+    _ctx: flows.OpContext
+
+    def _drive(self, flow: flows.Flow[T], progress: Callable[[int], None] | None = None) -> T: ...
+
+
 def upload(
-    client: Client,
+    client: Driver,
     info: SessionInfo,
     spec: BodySpec,
     write: Write,
@@ -118,7 +123,7 @@ def _deliver(progress: Callable[[ProgressEvent], None] | None, events: list[Prog
             progress(event)
 
 
-def _abort(client: Client, info: SessionInfo, upload: UploadCoordinator) -> None:
+def _abort(client: Driver, info: SessionInfo, upload: UploadCoordinator) -> None:
     """Send the abort if an upload was left behind; a failure to abort is only logged."""
     plan = upload.abort_plan()
     if plan is None:
@@ -130,7 +135,7 @@ def _abort(client: Client, info: SessionInfo, upload: UploadCoordinator) -> None
 
 
 def run_bounded(
-    client: Client, jobs: Sequence[flows.Flow[T]], concurrency: int
+    client: Driver, jobs: Sequence[flows.Flow[T]], concurrency: int
 ) -> list[T | ObjectstoreError]:
     """Drive every flow, at most ``concurrency`` at a time; errors are returned in place."""
 
