@@ -96,7 +96,7 @@ def ceilings_table(rows: Sequence[Row]) -> list[str]:
         if row.workload.startswith("ceil_"):
             unit = "ops/s" if row.metric in spec.SMALL_OPS else "MB/s"
             value = row.medians.get(spec.RAW)
-            server = _cpu(row, spec.RAW, server=True)
+            server = "" if row.workload == "ceil_zstd" else _cpu(row, spec.RAW, server=True)
             lines.append(_line([row.workload, row.metric, f"{fmt(value)} {unit}", server]))
     return lines
 

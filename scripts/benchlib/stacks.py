@@ -5,20 +5,27 @@ storage), measures 1 KiB put/get/head/delete with the raw-socket client (``ceil_
 with urllib3 on one connection (``ceil_http``, the ceiling of the sequential workloads), and
 reports the rate and the server's CPU per operation. Configurations are interleaved over the
 rounds; medians are printed. ``--baseline-src DIR`` adds the server of another source tree
-(e.g. ``git archive <commit> | tar -x -C DIR``) as the "before" of a before/after comparison.
+(e.g. ``git archive <commit> | tar -x -C DIR``) as the "before" of a before/after comparison,
+run as it was installed then: without uvloop.
+``--wrk`` adds the C load generator ``wrk`` (if installed: ``apt-get install wrk``), the
+fastest client of all, for 1 KiB GET and PUT.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import report
+from . import probe, report
 from .server import Server
 
 SCRIPTS = Path(__file__).resolve().parents[1]
@@ -46,12 +53,55 @@ def _measure(python: str, url: str, pid: int, workload: str, ops: int) -> dict[s
     return record
 
 
+_PUT_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("PUT", "/v1/objects/bench/_/wrk" .. (counter % 1000), {},
+                    string.rep("x", 1024))
+end
+"""
+
+
+def _wrk(url: str, pid: int, method: str, seconds: int) -> tuple[float, float]:
+    """Requests per second and server CPU seconds per request, 4 connections, 1 thread."""
+    key = f"{url}/v1/objects/bench/_/wrk-get"
+    urllib.request.urlopen(urllib.request.Request(key, data=b"x" * 1024, method="PUT")).read()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_PUT_SCRIPT)
+        script.flush()
+        cmd = ["wrk", "-t1", "-c4", f"-d{seconds}s"]
+        cmd += ["-s", script.name, url] if method == "PUT" else [key]
+        before = probe.process_cpu_s(pid)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
+        out = done.stdout + done.stderr
+        after = probe.process_cpu_s(pid)
+    match = re.search(r"Requests/sec:\s*([0-9.]+)", out)
+    total = re.search(r"([0-9]+) requests in", out)
+    if match is None or total is None or before is None or after is None:
+        raise RuntimeError(f"wrk: {out}")
+    if re.search(r"Non-2xx", out):
+        raise RuntimeError(f"wrk saw errors: {out}")
+    return float(match.group(1)), (after - before) / int(total.group(1))
+
+
+def _no_uvloop() -> Path:
+    """A directory whose ``uvloop`` fails to import (uvicorn's "auto" loop is then asyncio)."""
+    shim = Path(tempfile.gettempdir()) / "benchlib-no-uvloop"
+    (shim / "uvloop").mkdir(parents=True, exist_ok=True)
+    (shim / "uvloop" / "__init__.py").write_text("raise ImportError('uvloop hidden')\n")
+    return shim
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench --server-ceiling")
     parser.add_argument("--baseline-src", help="also run the server of this source tree")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ops", type=int, default=4000, help="per operation kind (ceil_wire)")
+    parser.add_argument("--wrk", action="store_true", help="also measure with wrk (GET, PUT)")
     args = parser.parse_args(argv)
+    if args.wrk and shutil.which("wrk") is None:
+        parser.error("--wrk: wrk is not installed")
     python = sys.executable
     configs = _configs(args)
     results: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
@@ -61,9 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             # the installed (this) SDK from a neutral directory
             cwd = src if src is not None else SCRIPTS
             env = {"PATH": "/usr/bin:/bin"}
+            if src is not None:  # as installed then: the testing extra had no uvloop
+                env["PYTHONPATH"] = str(_no_uvloop())
             server = Server(Path(python), cwd, env, "memory", mode_args=server_args)
             with server as url:
                 assert server.pid is not None
+                if args.wrk:
+                    for op in ("get", "put"):
+                        rate, cpu = _wrk(url, server.pid, op.upper(), 5)
+                        results.setdefault(("wrk", op, label), []).append((rate, cpu))
                 for workload, ops in (("ceil_wire", args.ops), ("ceil_http", args.ops // 4)):
                     record = _measure(python, url, server.pid, workload, ops)
                     metrics = record["metrics"]
@@ -76,8 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     labels = list(configs)
     print("| client | op | " + " | ".join(labels) + " |")
     print("|---|---|" + "---|" * len(labels))
-    for workload in ("ceil_wire", "ceil_http"):
+    for workload in ("wrk", "ceil_wire", "ceil_http"):
         for op in ("put", "get", "head", "delete"):
+            if (workload, op, labels[0]) not in results:
+                continue
             cells = []
             for label in labels:
                 values = results[(workload, op, label)]

@@ -136,8 +136,13 @@ def _server_side_nodelay(server: LocalObjectstore, client: socket.socket) -> int
     peer = client.getsockname()
     for name in os.listdir("/proc/self/fd"):
         try:
-            sock = socket.socket(fileno=os.dup(int(name)))
+            fd = os.dup(int(name))
         except OSError:
+            continue
+        try:
+            sock = socket.socket(fileno=fd)
+        except OSError:
+            os.close(fd)  # not a socket
             continue
         with sock:
             try:
