@@ -204,7 +204,7 @@ def test_serve_runs_the_local_server(tmp_path: Path) -> None:
             time.sleep(0.1)
         if server.poll() is None:
             server.kill()
-        server.wait()
+        server.communicate()  # waits, and closes the pipes
     assert server.returncode == 0
 
 
