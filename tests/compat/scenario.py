@@ -397,7 +397,10 @@ def main() -> None:
     with open(path) as handle:
         config = json.load(handle)
     result = scenario(config) if mode == "run" else read_objects(config)
-    version = importlib.metadata.version("objectstore-client")
+    try:  # this SDK's distribution is objectstore-sdk; upstream's is objectstore-client
+        version = importlib.metadata.version("objectstore-sdk")
+    except importlib.metadata.PackageNotFoundError:
+        version = importlib.metadata.version("objectstore-client")
     json.dump({"version": version, "records": result}, sys.stdout, sort_keys=True)
 
 
