@@ -177,7 +177,8 @@ async def head_object(app: ObjectstoreApp, req: Request, auth: AuthContext, oid:
     if obj is None:
         raise EmptyError(404)
     obj.close()
-    await req.empty(204, _read_headers(obj))
+    # the real server's HEAD says `content-length: 0` (its DELETE's 204 does not)
+    await req.empty(204, [*_read_headers(obj), (b"content-length", b"0")])
 
 
 async def delete_object(

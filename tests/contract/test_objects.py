@@ -74,6 +74,7 @@ def test_head_returns_204_with_metadata_and_no_body(api: Api) -> None:
     assert response.content == b""
     assert response.headers["content-type"] == "text/plain"
     assert response.headers["accept-ranges"] == "bytes"
+    assert response.headers["content-length"] == "0"  # the real server says so (DELETE not)
 
 
 def test_delete_returns_204_and_removes(api: Api) -> None:

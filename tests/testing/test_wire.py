@@ -169,6 +169,7 @@ def test_real_wire_answers_like_the_real_server() -> None:
         c.put(server.url + PATH, content=b"z" * 1024)
         head = c.head(server.url + PATH)
         assert head.status_code == 204 and head.content == b""
+        assert head.headers["content-length"] == "0"  # like the real server's HEAD
         for path in ("/v1/objects/u/_/missing", "/nope" + PATH):
             response = c.get(server.url + path)
             assert response.status_code == 404 and response.content == b""
