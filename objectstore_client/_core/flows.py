@@ -20,7 +20,7 @@ from .._exceptions import ObjectstoreError, RequestError, TransportError
 from .._models import Metadata
 from .guidance import ServerCheck, auth_hint, wrong_base_url
 from .metrics import MetricRecord, operation_metrics
-from .plan import RequestPlan, SessionInfo, plan_health
+from .plan import RequestPlan, SessionInfo, plan_health, with_range
 from .retry import GiveUp, RetryPolicy, decide
 
 __all__ = [
@@ -139,6 +139,7 @@ def send(
     was sent) and taken back (a negative delta) when the attempt failed.
     """
     attempt = 0
+    started = ctx.clock()  # retries stop at the policy's deadline, counted from here
     while True:
         attempt += 1
         try:
@@ -147,7 +148,12 @@ def send(
                 yield Progress(progress)
         except TransportError as exc:
             decision = decide(
-                ctx.retry, plan.kind, attempt, maybe_sent=exc.maybe_sent, random=ctx.random
+                ctx.retry,
+                plan.kind,
+                attempt,
+                maybe_sent=exc.maybe_sent,
+                random=ctx.random,
+                elapsed=ctx.clock() - started,
             )
             if isinstance(decision, GiveUp):
                 raise
@@ -169,6 +175,7 @@ def send(
             status=status,
             retry_after=response.headers.get("retry-after"),
             random=ctx.random,
+            elapsed=ctx.clock() - started,
         )
         if isinstance(decision, GiveUp):
             body = yield ReadBody(response)
@@ -254,7 +261,13 @@ def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[st
 
 
 def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
-    return (yield from send(ctx, session, plan, frozenset({200, 206})))
+    response = yield from send(ctx, session, plan, frozenset({200, 206, 416}))
+    if response is not None and response.status_code == 416:
+        # plan_get asks for bytes=0- (the size comes back in Content-Range), which an empty
+        # object cannot satisfy: ask again for the whole (empty) object
+        yield ReadBody(response)
+        response = yield from send(ctx, session, with_range(plan, None), frozenset({200, 206}))
+    return response
 
 
 def get_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
