@@ -48,8 +48,10 @@ from ._core.plan import (
 )
 from ._core.put_encoding import resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
+from ._core.resume import Download, resume_flow
 from ._core.sources import AsyncContents, part_bytes
 from ._core.writes import WriteOptions
+from ._exceptions import TransportError
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
     CompletePart,
@@ -252,7 +254,9 @@ class AsyncSession(BaseSession):
         encoding is in ``accept_encoding`` (then ``metadata.compression`` names it).
         """
         plan = plan_get(self._info, key)
-        found = await self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
+        client, info = self._client, self._info
+        started = client._ctx.clock()
+        found = await client._drive(flows.get_flow(client._ctx, info, plan))
         if found is None:
             return None
         response = cast("httpx.Response", found)  # what _send returned
@@ -261,7 +265,14 @@ class AsyncSession(BaseSession):
         except BaseException:
             await response.aclose()
             raise
-        return AsyncGetResponse(metadata, AsyncPayload(response, decode))
+        # a body that breaks is resumed from where it stopped (within the retry deadline)
+        download = Download.start(plan, response, started)
+
+        async def resume(error: TransportError) -> httpx.Response:
+            flow = resume_flow(client._ctx, info, download, error)
+            return cast("httpx.Response", await client._drive(flow))
+
+        return AsyncGetResponse(metadata, AsyncPayload(response, decode, download, resume))
 
     async def get_range(
         self,

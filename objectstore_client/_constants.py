@@ -96,6 +96,10 @@ AUTH_HEADER = "x-os-auth"
 USER_AGENT_PREFIX = "objectstore-client"
 EMPTY_SCOPE = "_"
 
+#: Every GET asks for this range: servers with range support (0.1.12+) then send the stored
+#: size (Content-Range) and a Content-Length, so a short body is noticed and can be resumed.
+GET_RANGE = "bytes=0-"
+
 HEADER_EXPIRATION = "x-sn-expiration"
 HEADER_TIME_CREATED = "x-sn-time-created"
 HEADER_TIME_EXPIRES = "x-sn-time-expires"

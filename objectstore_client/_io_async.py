@@ -9,7 +9,7 @@ Upload bodies are in ``_sources_async``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import NamedTuple
 
@@ -18,16 +18,67 @@ import httpx
 from ._constants import DECODE_PIECE_BYTES
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
-from ._exceptions import map_transport_error
+from ._core.resume import Download
+from ._exceptions import TransportError, map_transport_error
 from ._models import Metadata
-from ._pool import origin
+from ._pool import origin, stored_body
 
 __all__ = ["AsyncGetResponse", "AsyncPayload"]
 
 
+Resume = Callable[[TransportError], Awaitable[httpx.Response]]
+
+
+class _Body:
+    """The stored bytes of a download, across responses: when the body breaks (or ends before
+    the stored size), the rest is asked for with a Range request and the bytes go on."""
+
+    def __init__(
+        self, response: httpx.Response, download: Download | None, resume: Resume | None
+    ) -> None:
+        self.response = response
+        self._download = download if download is not None and download.resumable else None
+        self._resume = resume
+        self._chunks = (
+            _already_read(response) if response.is_stream_consumed else response.aiter_raw()
+        )
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The stored bytes in order, until the end of the object."""
+        while True:
+            chunk = await self._next()
+            if not chunk:
+                return
+            yield chunk
+
+    async def _next(self) -> bytes:
+        while True:
+            try:
+                chunk = await anext(self._chunks, b"")
+            except httpx.TransportError as exc:
+                error = map_transport_error(exc, *origin(self.response))
+                error.__cause__ = exc
+            else:
+                download = self._download
+                if download is None:
+                    return chunk
+                if chunk:
+                    download.received += len(chunk)
+                    return chunk
+                if not download.short_by():
+                    return b""
+                error = download.truncated(*origin(self.response))
+            if self._download is None or self._resume is None:
+                raise error
+            await self.response.aclose()
+            self.response = await self._resume(error)  # raises once the budget is spent
+            self._chunks = self.response.aiter_raw()
+
+
 async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:
-    """A response built from bytes (e.g. by a mock transport) is already read."""
-    yield response.content
+    """A response built from bytes (e.g. by a mock transport) is already read: its stored
+    bytes, not the ``content`` httpx decoded."""
+    yield stored_body(response)
 
 
 class _BridgeSource:
@@ -57,11 +108,15 @@ class AsyncPayload:
     does) to return the connection to the pool.
     """
 
-    def __init__(self, response: httpx.Response, decode: bool) -> None:
-        self._response = response
-        self._chunks = (
-            _already_read(response) if response.is_stream_consumed else response.aiter_raw()
-        )
+    def __init__(
+        self,
+        response: httpx.Response,
+        decode: bool,
+        download: Download | None = None,
+        resume: Resume | None = None,
+    ) -> None:
+        self._body = _Body(response, download, resume)
+        self._chunks = self._body.chunks()
         self._decoder: ZstdDecoder | None = None
         if decode:
             source = _BridgeSource(self._chunks, asyncio.get_running_loop())
@@ -80,15 +135,12 @@ class AsyncPayload:
             return False
         try:
             piece = await self._next_piece()
-        except httpx.TransportError as exc:
-            await self.aclose()
-            raise map_transport_error(exc, *origin(self._response)) from exc
         except BaseException:
             await self.aclose()
             raise
         if not piece:
             self._eof = True
-            await self._response.aclose()
+            await self._body.response.aclose()
             return False
         self._buffer.push(piece)
         return True
@@ -118,7 +170,7 @@ class AsyncPayload:
         """Release the connection (unread bytes are discarded)."""
         if not self.closed:
             self.closed = True
-            await self._response.aclose()
+            await self._body.response.aclose()
 
     async def close(self) -> None:
         """Same as :meth:`aclose`."""

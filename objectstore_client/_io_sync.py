@@ -22,9 +22,10 @@ from ._constants import (
 )
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
-from ._exceptions import map_transport_error
+from ._core.resume import Download
+from ._exceptions import TransportError, map_transport_error
 from ._models import Metadata
-from ._pool import origin
+from ._pool import origin, stored_body
 
 __all__ = ["GetResponse", "Payload"]
 
@@ -81,25 +82,64 @@ class _Pump:
             self._thread.join(0.05)
 
 
+Resume = Callable[[TransportError], httpx.Response]
+
+
+class _Body:
+    """The stored bytes of a download, across responses: when the body breaks (or ends before
+    the stored size), the rest is asked for with a Range request and the bytes go on."""
+
+    def __init__(
+        self, response: httpx.Response, download: Download | None, resume: Resume | None
+    ) -> None:
+        self.response = response
+        self._download = download if download is not None and download.resumable else None
+        self._resume = resume
+        # a response built from bytes (e.g. by a mock transport) is already read
+        self._chunks = (
+            iter([stored_body(response)]) if response.is_stream_consumed else response.iter_raw()
+        )
+
+    def next(self) -> bytes:
+        """The next chunk of stored bytes; ``b""`` at the end."""
+        while True:
+            try:
+                chunk = next(self._chunks, b"")
+            except httpx.TransportError as exc:
+                error = map_transport_error(exc, *origin(self.response))
+                error.__cause__ = exc
+            else:
+                download = self._download
+                if download is None:
+                    return chunk
+                if chunk:
+                    download.received += len(chunk)
+                    return chunk
+                if not download.short_by():
+                    return b""
+                error = download.truncated(*origin(self.response))
+            if self._download is None or self._resume is None:
+                raise error
+            self.response.close()
+            self.response = self._resume(error)  # raises once the budget is spent
+            self._chunks = self.response.iter_raw()
+
+    def close(self) -> None:
+        self.response.close()
+
+
 class _RawSource:
     """The raw (still encoded) body as a blocking ``read(size)`` source for the decoder."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-        # a response built from bytes (e.g. by a mock transport) is already read
-        self._chunks = (
-            iter([response.content]) if response.is_stream_consumed else response.iter_raw()
-        )
+    def __init__(self, body: _Body) -> None:
+        self._body = body
         self._pending = Slicer()
         self._pump: _Pump | None = None
         #: Bytes handed out so far.
         self.consumed = 0
 
     def _fetch(self) -> bytes:
-        try:
-            return next(self._chunks, b"")
-        except httpx.TransportError as exc:
-            raise map_transport_error(exc, *origin(self._response)) from exc
+        return self._body.next()
 
     def read(self, size: int = -1, /) -> bytes:
         if not self._pending:
@@ -126,10 +166,16 @@ class Payload(io.BufferedIOBase):
     most 1 MiB. Read it to the end or close it (``with`` does) to return the connection.
     """
 
-    def __init__(self, response: httpx.Response, decode: bool) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        decode: bool,
+        download: Download | None = None,
+        resume: Resume | None = None,
+    ) -> None:
         super().__init__()
-        self._response = response
-        self._source = source = _RawSource(response)
+        self._body = _Body(response, download, resume)
+        self._source = source = _RawSource(self._body)
         if decode:
             decoder = ZstdDecoder(source)
             self._next_piece: Callable[[], bytes] = lambda: decoder.read(DECODE_PIECE_BYTES)
@@ -156,7 +202,7 @@ class Payload(io.BufferedIOBase):
         if not piece:
             self._eof = True
             self._source.stop_pump()
-            self._response.close()
+            self._body.close()
             return False
         self._buffer.push(piece)
         if self._probing:
@@ -212,7 +258,9 @@ class Payload(io.BufferedIOBase):
             source = getattr(self, "_source", None)  # absent if __init__ failed
             if source is not None:
                 source.stop_pump()
-            self._response.close()
+            body = getattr(self, "_body", None)
+            if body is not None:
+                body.close()
         super().close()
 
 

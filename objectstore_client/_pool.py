@@ -30,7 +30,7 @@ import httpx
 
 from ._constants import COALESCE_WRITE_BYTES
 
-__all__ = ["CORE_ERRORS", "Coalescer", "Wire", "origin", "to_httpx_error"]
+__all__ = ["CORE_ERRORS", "Coalescer", "Wire", "origin", "stored_body", "to_httpx_error"]
 
 #: httpcore's errors and their httpx twins have the same names.
 CORE_ERRORS = (
@@ -54,11 +54,24 @@ def to_httpx_error(exc: Exception) -> httpx.TransportError:
 
 
 def origin(response: httpx.Response) -> tuple[str, str]:
-    """Method and path of the request a response answers (for error messages)."""
+    """Method and path (with the base URL's prefix) of the request a response answers, for
+    error messages."""
     found = response.extensions.get(_ORIGIN)
     if found is not None:
         return found  # type: ignore[no-any-return]
     return response.request.method, response.request.url.path
+
+
+def stored_body(response: httpx.Response) -> bytes:
+    """The body, still encoded, of a response that was built from bytes (a mock transport's
+    ``content=``): ``response.content`` is decoded by httpx already, and the payload would
+    decode it a second time."""
+    stream = response.stream
+    # httpx.Client wraps a transport's stream (BoundSyncStream / BoundAsyncStream)
+    for candidate in (stream, getattr(stream, "_stream", None)):
+        if isinstance(candidate, httpx.ByteStream):
+            return b"".join(candidate)
+    return response.content
 
 
 class Coalescer:
@@ -175,7 +188,9 @@ class Wire:
 
     def response(self, answer: httpcore.Response, method: str, path: str) -> httpx.Response:
         """The httpx response (body unread) for httpcore's answer."""
-        extensions = {**answer.extensions, _ORIGIN: (method, path)}
+        # the path as sent (with the base URL's prefix), for messages
+        sent = self._prefix.decode("ascii").rstrip("/") + "/" + path.lstrip("/")
+        extensions = {**answer.extensions, _ORIGIN: (method, sent)}
         return httpx.Response(
             answer.status,
             headers=answer.headers,

@@ -49,8 +49,10 @@ from ._core.plan import (
 )
 from ._core.put_encoding import resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
+from ._core.resume import Download, resume_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
+from ._exceptions import TransportError
 from ._io_sync import GetResponse, Payload
 from ._models import (
     CompletePart,
@@ -246,7 +248,9 @@ class Session(BaseSession):
         encoding is in ``accept_encoding`` (then ``metadata.compression`` names it).
         """
         plan = plan_get(self._info, key)
-        found = self._client._drive(flows.get_flow(self._client._ctx, self._info, plan))
+        client, info = self._client, self._info
+        started = client._ctx.clock()
+        found = client._drive(flows.get_flow(client._ctx, info, plan))
         if found is None:
             return None
         response = cast("httpx.Response", found)  # what _send returned
@@ -255,7 +259,14 @@ class Session(BaseSession):
         except BaseException:
             response.close()
             raise
-        return GetResponse(metadata, Payload(response, decode))
+        # a body that breaks is resumed from where it stopped (within the retry deadline)
+        download = Download.start(plan, response, started)
+
+        def resume(error: TransportError) -> httpx.Response:
+            flow = resume_flow(client._ctx, info, download, error)
+            return cast("httpx.Response", client._drive(flow))
+
+        return GetResponse(metadata, Payload(response, decode, download, resume))
 
     def get_range(
         self,

@@ -20,7 +20,7 @@ from objectstore_generated.api.objects import (
     put_object,
 )
 
-from .._constants import AUTH_HEADER
+from .._constants import AUTH_HEADER, GET_RANGE
 from .._models import Scope, Usecase
 from .retry import RequestKind
 from .sources import BodySpec, classify_body
@@ -37,6 +37,7 @@ __all__ = [
     "plan_head",
     "plan_health",
     "plan_put",
+    "with_range",
 ]
 
 
@@ -119,11 +120,21 @@ _READ = RequestKind(idempotent=True, replayable=True)
 
 
 def plan_get(session: SessionInfo, key: str) -> RequestPlan:
-    """Plan a streamed GET."""
+    """Plan a streamed GET of the whole object, as the range ``bytes=0-``: a server with
+    range support then sends the stored size (Content-Range) and a Content-Length, so a body
+    that ends early is noticed and can be resumed (``_core.resume``)."""
     kwargs = get_object.build_request_kwargs(
-        session.usecase.name, session.scope_path, check_key(key)
+        session.usecase.name, session.scope_path, check_key(key), range_=GET_RANGE
     )
     return make_plan("GET", kwargs, _READ)
+
+
+def with_range(plan: RequestPlan, value: str | None) -> RequestPlan:
+    """The plan with ``Range: value``, or without a Range header for None."""
+    headers = {k: v for k, v in (plan.kwargs.get("headers") or {}).items() if k.lower() != "range"}
+    if value is not None:
+        headers["Range"] = value
+    return attrs.evolve(plan, kwargs={**plan.kwargs, "headers": headers})
 
 
 def plan_head(session: SessionInfo, key: str) -> RequestPlan:

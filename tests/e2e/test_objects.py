@@ -309,7 +309,8 @@ def test_sync_payload_reads_compressible_objects_in_a_worker_thread(objectstore_
             head = payload.read(3 * 1024 * 1024)
             assert head == big[: len(head)]
             assert payload.read1(10) == big[len(head) : len(head) + 10]
-            assert _download_threads()
+            # the worker ran ahead (with a Content-Length body it may already be done)
+            assert payload._source._pump is not None
         assert payload.closed
         assert not _download_threads()
         # an abandoned payload is collected and stops its worker
