@@ -110,9 +110,9 @@ async def upload(
         await parts.join()
         key = await drive(wire.complete_flow(ctx, info, upload.complete_plan()))
         upload.completed()
-    except BaseException:
+    except BaseException as exc:
         await parts.cancel()
-        await _abort(client, info, upload)
+        await _abort(client, info, upload, exc)
         raise
     _deliver(progress, upload.final_progress())
     return key
@@ -124,15 +124,29 @@ def _deliver(progress: Callable[[ProgressEvent], None] | None, events: list[Prog
             progress(event)
 
 
-async def _abort(client: AsyncDriver, info: SessionInfo, upload: UploadCoordinator) -> None:
-    """Send the abort if an upload was left behind; a failure to abort is only logged."""
+async def _abort(
+    client: AsyncDriver, info: SessionInfo, upload: UploadCoordinator, error: BaseException
+) -> None:
+    """Send the abort if an upload was left behind (retried within the deadline). If that
+    fails too, ``error`` (about to be raised) gets ``key`` and ``upload_id`` and says so, so
+    the caller can resume or abort it (``session.resume_multipart_upload(key, upload_id)``)."""
     plan = upload.abort_plan()
     if plan is None:
         return
     try:
         await client._drive(wire.abort_flow(client._ctx, info, plan))
-    except ObjectstoreError:
-        _log.warning("could not abort multipart upload %s (%s)", upload.upload_id, plan.path)
+    except ObjectstoreError as abort_error:
+        key, upload_id = upload.key, upload.upload_id
+        _log.warning("could not abort multipart upload %s of %r: %s", upload_id, key, abort_error)
+        if isinstance(error, ObjectstoreError):
+            error.key = key  # type: ignore[attr-defined]
+            error.upload_id = upload_id  # type: ignore[attr-defined]
+            error.args = (
+                f"{error} (the multipart upload {upload_id} of key {key!r} is left behind and "
+                f"could not be aborted: {abort_error}; resume or abort it with "
+                "session.resume_multipart_upload(key, upload_id))",
+                *error.args[1:],
+            )
 
 
 async def run_bounded(

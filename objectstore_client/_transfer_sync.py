@@ -109,9 +109,9 @@ def upload(
         parts.join()
         key = drive(wire.complete_flow(ctx, info, upload.complete_plan()))
         upload.completed()
-    except BaseException:
+    except BaseException as exc:
         parts.cancel()
-        _abort(client, info, upload)
+        _abort(client, info, upload, exc)
         raise
     _deliver(progress, upload.final_progress())
     return key
@@ -123,15 +123,29 @@ def _deliver(progress: Callable[[ProgressEvent], None] | None, events: list[Prog
             progress(event)
 
 
-def _abort(client: Driver, info: SessionInfo, upload: UploadCoordinator) -> None:
-    """Send the abort if an upload was left behind; a failure to abort is only logged."""
+def _abort(
+    client: Driver, info: SessionInfo, upload: UploadCoordinator, error: BaseException
+) -> None:
+    """Send the abort if an upload was left behind (retried within the deadline). If that
+    fails too, ``error`` (about to be raised) gets ``key`` and ``upload_id`` and says so, so
+    the caller can resume or abort it (``session.resume_multipart_upload(key, upload_id)``)."""
     plan = upload.abort_plan()
     if plan is None:
         return
     try:
         client._drive(wire.abort_flow(client._ctx, info, plan))
-    except ObjectstoreError:
-        _log.warning("could not abort multipart upload %s (%s)", upload.upload_id, plan.path)
+    except ObjectstoreError as abort_error:
+        key, upload_id = upload.key, upload.upload_id
+        _log.warning("could not abort multipart upload %s of %r: %s", upload_id, key, abort_error)
+        if isinstance(error, ObjectstoreError):
+            error.key = key  # type: ignore[attr-defined]
+            error.upload_id = upload_id  # type: ignore[attr-defined]
+            error.args = (
+                f"{error} (the multipart upload {upload_id} of key {key!r} is left behind and "
+                f"could not be aborted: {abort_error}; resume or abort it with "
+                "session.resume_multipart_upload(key, upload_id))",
+                *error.args[1:],
+            )
 
 
 def run_bounded(

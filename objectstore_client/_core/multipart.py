@@ -270,6 +270,11 @@ class UploadCoordinator:
         return plan_abort(self._session, self._upload.key, self._upload.upload_id)
 
     @property
+    def key(self) -> str | None:
+        """The key of the upload, once initiated (for messages and recovery)."""
+        return None if self._upload is None else self._upload.key
+
+    @property
     def upload_id(self) -> str | None:
         """The server's id of the upload, once initiated (for messages)."""
         return None if self._upload is None else self._upload.upload_id

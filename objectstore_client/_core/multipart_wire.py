@@ -9,6 +9,7 @@ import base64
 import json
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from objectstore_generated.api.multipart import (
     abort_multipart_upload,
@@ -22,7 +23,13 @@ from objectstore_generated.models import CompleteMultipartUpload
 from objectstore_generated.models import CompletePart as WireCompletePart
 from objectstore_generated.types import UNSET, Unset
 
-from .._exceptions import InvalidInput, MultipartCompleteError, RequestError
+from .._exceptions import (
+    InvalidInput,
+    MultipartCompleteError,
+    ObjectstoreError,
+    RequestError,
+    TransportError,
+)
 from .._models import CompletePart, PartInfo
 from .flows import Flow, OpContext, ReadBody, measured, send
 from .plan import RequestPlan, SessionInfo, make_plan
@@ -157,7 +164,8 @@ def plan_complete(
         session.usecase.name, session.scope_path, check_key(key), body=body,
         upload_id=check_upload_id(upload_id),
     )  # fmt: skip
-    return make_plan("POST", kwargs, _ONCE)
+    # replaying a completion is safe: a second one finds the upload gone (see _complete)
+    return make_plan("POST", kwargs, _IDEMPOTENT)
 
 
 # -- flows -----------------------------------------------------------------------------------
@@ -253,9 +261,20 @@ def abort_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[
 
 def _complete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
     # always 200; the outcome is the JSON after the padding spaces
-    doc = yield from _json_flow(ctx, session, plan)
+    try:
+        doc = yield from _json_flow(ctx, session, plan)
+    except (TransportError, RequestError):
+        # the answer may be lost after the server assembled the object (then a replay finds
+        # the upload gone): the object exists and the upload does not, so it completed
+        if (yield from _completed_anyway(ctx, session, plan)):
+            return _key_of(plan)
+        raise
     error = doc.get("error")
     if isinstance(error, dict):
+        # "upload not found" after a replay: the first attempt may have completed it
+        gone = "not found" in str(error.get("message", "")).lower()
+        if gone and (yield from _completed_anyway(ctx, session, plan)):
+            return _key_of(plan)
         raise MultipartCompleteError(
             str(error.get("code", "")), str(error.get("message", "")),
             method=plan.method, path=plan.path,
@@ -263,6 +282,52 @@ def _complete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[s
     if not isinstance(doc.get("key"), str):
         raise RequestError.from_response(plan.method, plan.path, 200, json.dumps(doc).encode())
     return str(doc["key"])
+
+
+_COMPLETE_ROUTE = "/v1/objects:multipart:complete/"
+
+
+def _sibling(plan: RequestPlan, method: str, route: str, with_id: bool) -> RequestPlan:
+    """A request on the usecase, scope and key of a completion, on another route."""
+    path = route + plan.path[len(_COMPLETE_ROUTE) :]
+    kwargs: dict[str, Any] = {"method": method.lower(), "url": path}
+    if with_id:
+        kwargs["params"] = dict(plan.kwargs.get("params") or {})
+    return RequestPlan(method, path, kwargs, _IDEMPOTENT)
+
+
+def _key_of(plan: RequestPlan) -> str:
+    """The object key of a completion: the path after usecase and scopes, decoded."""
+    return unquote(plan.path[len(_COMPLETE_ROUTE) :].split("/", 2)[2])
+
+
+def _completed_anyway(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[bool]:
+    """Whether an upload whose completion failed was assembled after all: the upload is gone
+    (listing its parts answers 404, or 500 "multipart upload not found" like the filesystem
+    backend) and the object exists. Anything unclear answers False."""
+    if not plan.path.startswith(_COMPLETE_ROUTE):
+        return False
+    listing = _sibling(plan, "GET", "/v1/objects:multipart:parts/", with_id=True)
+    try:
+        response = yield from send(ctx, session, listing, frozenset({200}))
+    except RequestError as exc:
+        if "not found" not in exc.response.lower():
+            return False
+    except ObjectstoreError:
+        return False
+    else:
+        if response is not None:  # the upload is still there: it was not completed
+            yield ReadBody(response)
+            return False
+    head = _sibling(plan, "HEAD", "/v1/objects/", with_id=False)
+    try:
+        found = yield from send(ctx, session, head, frozenset({200, 204}))
+    except ObjectstoreError:
+        return False
+    if found is None:
+        return False
+    yield ReadBody(found)
+    return True
 
 
 def complete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
