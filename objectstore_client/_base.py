@@ -8,7 +8,7 @@ import random
 import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import attrs
 import httpx
@@ -30,13 +30,15 @@ from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.multipart_wire import check_upload_id
 from ._core.plan import SessionInfo
 from ._core.presign import presigned_url
+from ._core.retry import RetryPolicy
 from ._core.sources import BodySpec, classify_body
-from ._core.tokens import SecretKey, TokenCache
+from ._core.tokens import SecretKey, TokenCache, check_token
 from ._core.urls import mint_token, object_url
 from ._core.validate import check_key
 from ._core.writes import Write, WriteOptions
 from ._exceptions import InvalidInput, TransportError, map_transport_error
 from ._models import Metadata, Permission, Scope, Usecase
+from ._pool import origin
 from ._tracing import trace_header_source
 
 __all__ = [
@@ -60,7 +62,7 @@ class BaseClient:
         base_url: str,
         metrics_backend: MetricsBackend | None = None,
         propagate_traces: bool = False,
-        retries: int | None = None,
+        retries: int | RetryPolicy | None = None,
         timeout_ms: float | None = None,
         connection_kwargs: Mapping[str, Any] | None = None,
         token: SecretKey | str | None = None,
@@ -81,12 +83,11 @@ class BaseClient:
                 f"connection_kwargs['transport'] must be an {self._transport_type.__name__} "
                 f"for {type(self).__name__}"
             )
-        if token is not None and not isinstance(token, (SecretKey, str)):
-            raise InvalidInput(f"token must be a SecretKey or a str, got {type(token).__name__}")
         self._base_url = config.base_url
         self._metrics = metrics_backend or NoOpMetricsBackend()
         self._trace = trace_header_source(propagate_traces)
-        self._token = token
+        # checked before any request: a token read from a file keeps its newline
+        self._token = check_token(token)
         self._tokens = TokenCache(time.time)
         self._ctx = flows.OpContext(
             config.retry, time.monotonic, random.random, str(config.base_url).rstrip("/")
@@ -117,14 +118,18 @@ class BaseClient:
                 _log.exception("metrics backend failed for %s", record.name)
 
     def _transport_error(self, effect: flows.Effect, exc: httpx.TransportError) -> TransportError:
-        plan = effect.plan if isinstance(effect, flows.Send) else None
         url = self._base_url
-        # the path as sent, with the base URL's prefix; where to, for connection failures
-        path = url.path.rstrip("/") + plan.path if plan else "?"
+        if isinstance(effect, flows.Send):
+            # the path as sent, with the base URL's prefix; where to, for connection failures
+            method, path = effect.plan.method, url.path.rstrip("/") + effect.plan.path
+        elif isinstance(effect, (flows.ReadBody, flows.Close)):  # reading a small body
+            method, path = origin(cast("httpx.Response", effect.response))
+        else:  # pragma: no cover - no other effect does I/O
+            method, path = "?", url.path
         hint = None
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
             hint = connect_hint(url.host, url.port or {"https": 443}.get(url.scheme, 80))
-        error = map_transport_error(exc, plan.method if plan else "?", path, hint=hint)
+        error = map_transport_error(exc, method, path, hint=hint)
         error.__cause__ = exc
         return error
 

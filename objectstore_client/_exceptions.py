@@ -232,7 +232,7 @@ def map_transport_error(
     """Translate an httpx transport error into ours (the caller raises it ``from exc``);
     ``hint`` says what to check."""
     kind = type(exc).__name__
-    detail = str(exc) or kind
+    detail = _detail(exc)
     message = f"Objectstore request {method} {path} failed: {kind}: {detail}"
     if hint:
         message += f" ({hint})"
@@ -248,3 +248,17 @@ def map_transport_error(
     if isinstance(exc, httpx.ConnectError):
         return ConnectError(message, method=method, path=path, maybe_sent=False)
     return TransportError(message, method=method, path=path)
+
+
+def _detail(exc: BaseException) -> str:
+    """The first message along the chain of causes: asyncio's ``ReadError()`` has none of its
+    own, the OSError below it says what happened."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = str(current)
+        if text:
+            return text if current is exc else f"{type(current).__name__}: {text}"
+        current = current.__cause__ or current.__context__
+    return "the connection was closed or reset (no further detail)"
