@@ -83,11 +83,6 @@ _MAYBE_SENT = {
 #: Cells allowed to end in a typed error; every other cell must succeed with verified bytes.
 MAY_FAIL: set[tuple[str, str]] = {
     *(("put-no-key", fault) for fault in _MAYBE_SENT),
-    # TODO(issue 9, driver phase): complete is replayed and a lost response recovered
-    *(("complete", fault) for fault in _MAYBE_SENT),
-    # TODO(issue 9, driver phase): downloads resume with a Range request
-    ("get", "cut-unframed"), ("get", "cut-framed"), ("get", "reset-mid-body"),
-    ("get", "stall-body"),
 }  # fmt: skip
 #: Cells that must end in this error: corrupt bytes are never returned.
 MUST_FAIL = {("get", "flip-bit"): DecodeError}
