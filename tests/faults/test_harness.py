@@ -107,11 +107,17 @@ def test_trickle(proxy: FaultProxy, http: httpx.Client) -> None:
 
 
 def test_refuse_then_recover(proxy: FaultProxy) -> None:
-    proxy.refuse(0.5)
+    proxy.refuse(3.0)  # long enough to be observed on a loaded machine
     with pytest.raises(httpx.ConnectError):
         httpx.get(proxy.url + "/health")
-    time.sleep(0.7)
-    assert httpx.get(proxy.url + "/health").status_code == 200
+    deadline = time.monotonic() + 15
+    while True:  # listening again after the 3 s
+        try:
+            assert httpx.get(proxy.url + "/health").status_code == 200
+            return
+        except httpx.ConnectError:
+            assert time.monotonic() < deadline, "the proxy did not listen again"
+            time.sleep(0.2)
 
 
 def test_bad_upstream_is_refused() -> None:
