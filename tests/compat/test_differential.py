@@ -118,7 +118,7 @@ def test_objects_written_here_read_back_with_upstream(
     with Client(objectstore_server.url) as client:
         session = client.session(Usecase("attachments"), org=config["org"])
         session.put(text, "zstd", metadata={"note": "héllo 100%"}, origin="a%41", filename="ü")
-        session.put(noise, "none", compression="none")
+        session.put(noise, "none", compress="none")
         session.upload(text * 3, "multipart", config=parts)  # one zstd frame per part
         session.upload(noise * 2, "multipart-raw", config=parts, compression="none")
     config["keys"] = sorted(expected)
