@@ -1,6 +1,7 @@
 """The differential test: ``scenario.py`` (put/get/head/delete with every option, multipart,
 pre-signed URLs, tokens, errors) run by upstream 0.2.10 and by this SDK against one local
-server must record the same results and error categories, step by step.
+server must record the same results, error categories, deprecation warnings and metrics
+(names, tags, units), step by step.
 
 And objects this SDK writes (single puts, compressed or not, and automatic multipart uploads
 of several zstd frames) read back correctly with upstream 0.1.6 and 0.2.10.
