@@ -67,22 +67,28 @@ def operation_metrics(
     uncompressed: int | None = None,
     compressed: int | None = None,
     compression: str | None = None,
+    size: int | None = None,
 ) -> list[MetricRecord]:
-    """The records for one finished (or failed) operation."""
+    """The records for one finished (or failed) operation.
+
+    ``size`` is a size without a compression tag (multipart parts, as upstream records them).
+    """
     prefix = f"storage.{op}"
     base = {"usecase": usecase}
     records = [MetricRecord(f"{prefix}.latency", latency, dict(base))]
-    sized: list[tuple[int, str]] = []
+    sized: list[tuple[int, str | None]] = []
+    if size is not None:
+        sized.append((size, None))
     if uncompressed is not None:
         sized.append((uncompressed, "none"))
     if compressed is not None and compression == "zstd":
         sized.append((compressed, "zstd"))
-    for size, tag in sized:
-        tags = {**base, "compression": tag}
-        records.append(MetricRecord(f"{prefix}.size", size, tags, "byte"))
-        if latency > 0 and size > 0:
-            records.append(MetricRecord(f"{prefix}.throughput", size / latency, tags))
-            records.append(MetricRecord(f"{prefix}.inverse_throughput", latency / size, tags))
+    for amount, tag in sized:
+        tags = dict(base) if tag is None else {**base, "compression": tag}
+        records.append(MetricRecord(f"{prefix}.size", amount, tags, "byte"))
+        if latency > 0 and amount > 0:
+            records.append(MetricRecord(f"{prefix}.throughput", amount / latency, tags))
+            records.append(MetricRecord(f"{prefix}.inverse_throughput", latency / amount, tags))
     if uncompressed and compressed is not None and compression == "zstd":
         tags = {**base, "compression": "zstd"}
         records.append(MetricRecord(f"{prefix}.compression_ratio", compressed / uncompressed, tags))

@@ -120,10 +120,31 @@ def claims(token: str) -> dict[str, Any]:
     return data
 
 
+class Recorder:
+    """A metrics backend recording what each step emitted: names, tags, units (not values)."""
+
+    def __init__(self) -> None:
+        self.seen: list[list[Any]] = []
+
+    def increment(self, name: str, value: float = 1, tags: Any = None) -> None:
+        self.seen.append(["increment", name, sorted((tags or {}).items()), None])
+
+    def gauge(self, name: str, value: float, tags: Any = None) -> None:
+        self.seen.append(["gauge", name, sorted((tags or {}).items()), None])
+
+    def distribution(self, name: str, value: float, tags: Any = None, unit: Any = None) -> None:
+        self.seen.append(["distribution", name, sorted((tags or {}).items()), unit])
+
+    def take(self) -> list[list[Any]]:
+        seen, self.seen = self.seen, []
+        return sorted(seen, key=repr)
+
+
 class Runner:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
         self.records: dict[str, Any] = {}
+        self.metrics = Recorder()
 
     def step(self, name: str, fn: Step, expect: str | None = None) -> Any:
         """Run one step; record its (normalised) result or error and DeprecationWarnings."""
@@ -138,6 +159,9 @@ class Runner:
         deprecations = [str(w.message) for w in caught if w.category is DeprecationWarning]
         if deprecations:
             record["deprecations"] = deprecations
+        metrics = self.metrics.take()
+        if metrics:
+            record["metrics"] = metrics
         self.records[name] = self.normalise(record)
         return value
 
@@ -156,7 +180,7 @@ def scenario(config: dict[str, Any]) -> dict[str, Any]:
     org = config["org"]
     usecase = oc.Usecase("attachments")
     key = oc.SecretKey(config["kid"], config["pem"])
-    client = oc.Client(config["url"], token=key)
+    client = oc.Client(config["url"], token=key, metrics_backend=run.metrics)
     s: Any = client.session(usecase, org=org, project=7)
     text = b"hello objectstore " * 1000
     packed = zstandard.ZstdCompressor().compress(text)

@@ -1,6 +1,7 @@
 """The differential test: ``scenario.py`` (put/get/head/delete with every option, multipart,
 pre-signed URLs, tokens, errors) run by upstream 0.2.10 and by this SDK against one local
-server must record the same results and error categories, step by step.
+server must record the same results, error categories, deprecation warnings and metrics
+(names, tags, units), step by step.
 
 And objects this SDK writes (single puts, compressed or not, and automatic multipart uploads
 of several zstd frames) read back correctly with upstream 0.1.6 and 0.2.10.
@@ -118,7 +119,7 @@ def test_objects_written_here_read_back_with_upstream(
     with Client(objectstore_server.url) as client:
         session = client.session(Usecase("attachments"), org=config["org"])
         session.put(text, "zstd", metadata={"note": "héllo 100%"}, origin="a%41", filename="ü")
-        session.put(noise, "none", compression="none")
+        session.put(noise, "none", compress="none")
         session.upload(text * 3, "multipart", config=parts)  # one zstd frame per part
         session.upload(noise * 2, "multipart-raw", config=parts, compression="none")
     config["keys"] = sorted(expected)

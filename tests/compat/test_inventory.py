@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from objectstore_client.client import USER_AGENT
 from tests.compat.inventory import VERSIONS, differences, load
 
 _SESSION_INIT = (
@@ -78,7 +79,7 @@ ALLOWED: dict[str, dict[str, str]] = {
                 module, [*_UPSTREAM_016_SESSION, "spool_dir"], ("client", "info")
             ).items()
         },
-        "objectstore_client.client.USER_AGENT: value 'objectstore-client/0.3.0' != "
+        f"objectstore_client.client.USER_AGENT: value {USER_AGENT!r} != "
         "'objectstore-client/0.2.10'": "the User-Agent names this package's own version",
         # TODO(issue 12): extend_expiry needs a PATCH endpoint the local server lacks
         **{

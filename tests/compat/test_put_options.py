@@ -152,13 +152,12 @@ async def test_metadata_values_are_percent_encoded_on_the_wire(
     client = ClientAdapter(kind, objectstore_url)
     org = uuid.uuid4().hex[:12]
     session = client.session("attachments", org=org)
-    values = {"metadata": {"note": "naïve 100% → ok"}, "origin": "a%41", "filename": "résumé.pdf"}
+    note = {"note": "naïve 100% → ok", "pad": "  spaced\t"}
+    values = {"metadata": note, "origin": "a%41", "filename": "résumé.pdf"}
     await session.put(b"x", "meta", **values)
     head = await session.head("meta")
     assert head is not None
-    assert (head.custom, head.origin, head.filename) == (
-        {"note": "naïve 100% → ok"}, "a%41", "résumé.pdf",
-    )  # fmt: skip
+    assert (head.custom, head.origin, head.filename) == (note, "a%41", "résumé.pdf")
     raw = httpx.head(f"{objectstore_url}/v1/objects/attachments/org={org}/meta").headers
     assert raw["x-snme-note"] == "na%C3%AFve 100%25 %E2%86%92 ok"
     assert (raw["x-sn-origin"], raw["x-sn-filename"]) == ("a%2541", "r%C3%A9sum%C3%A9.pdf")

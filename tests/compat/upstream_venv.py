@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,9 +44,31 @@ def _base_python() -> str | None:
     return None
 
 
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``: scripts/check runs one pytest per Python version
+    in parallel, and only one of them may build a venv."""
+    with path.open("a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no parallel runs there
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upstream_python(version: str) -> Path:
     """The python of the venv with upstream ``version``; built (once) if missing or stale."""
     venv = ROOT / f".venv-upstream-{version}"
+    with _exclusive(ROOT / f".venv-upstream-{version}.lock"):
+        return _ensure(venv, version)
+
+
+def _ensure(venv: Path, version: str) -> Path:
     python = venv / "bin" / "python"
     stamp = venv / "installed.txt"
     wanted = "\n".join(REQUIREMENTS[version])
