@@ -1,0 +1,411 @@
+"""The default asyncio engine: HTTP/1.1 on asyncio transports, parsed by httptools.
+
+Native asyncio (no thread per operation): each connection is an ``asyncio.BufferedProtocol``
+that the event loop reads into a reused buffer; the parser runs in the loop's callback and
+a waiting task is woken once a response head or body piece is there. Reading pauses while
+more than ``_HIGH_WATER`` parsed bytes wait for the reader, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import socket
+import ssl
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+
+from ._h1 import ORIGIN_EXTENSION, READ_BYTES, Exchange, arm_quickack, chunk_frame, tune_socket
+from ._request import HeadBuilder, Prepared
+from ._settings import Settings
+
+__all__ = ["AsyncH1Engine"]
+
+#: Parsed body bytes held for the reader before the transport stops reading.
+_HIGH_WATER = 4 * READ_BYTES
+#: Small writes are joined so that a small request leaves in one segment.
+_JOIN_BYTES = 64 * 1024
+
+
+def _expire(waiter: asyncio.Future[None], error: type[httpx.TimeoutException], what: str) -> None:
+    if not waiter.done():
+        waiter.set_exception(error(f"{what} timed out"))
+
+
+class _Connection(asyncio.BufferedProtocol):
+    """One connection: the loop reads into ``_buffer``, the parser fills ``exchange``."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray(READ_BYTES)
+        self._view = memoryview(self._buffer)
+        self.transport: asyncio.Transport | None = None
+        self._sock: socket.socket | None = None
+        self.exchange: Exchange | None = None
+        #: The error that ended the connection (EOF, reset, a parse error), if any.
+        self.error: BaseException | None = None
+        self.closed = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._drained: asyncio.Future[None] | None = None
+        self._paused = False
+        self.idle_since = 0.0
+
+    # -- asyncio callbacks --------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            self._sock = sock
+            tune_socket(sock)
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        if self._sock is not None:
+            arm_quickack(self._sock)  # before the loop's next read of this socket
+        exchange = self.exchange
+        if exchange is None or exchange.done:
+            # bytes while idle, or beyond the message: the connection is not reusable
+            self._fail(httpx.RemoteProtocolError("unexpected bytes from the server"))
+            return
+        try:
+            exchange.feed(self._view[:nbytes])
+        except httpx.RemoteProtocolError as exc:
+            self._fail(exc)
+            return
+        if not exchange.done and sum(map(len, exchange.pieces)) > _HIGH_WATER:
+            self._pause()
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self.closed = True
+        if self.exchange is not None and not self.exchange.done:
+            try:
+                self.exchange.eof()
+            except httpx.RemoteProtocolError as exc:
+                self.error = exc
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if exc is not None and self.error is None:
+            self.error = httpx.ReadError(str(exc) or type(exc).__name__)
+        elif self.exchange is not None and not self.exchange.done and self.error is None:
+            try:
+                self.exchange.eof()
+            except httpx.RemoteProtocolError as error:
+                self.error = error
+        self._wake()
+        drained = self._drained
+        if drained is not None and not drained.done():
+            drained.set_exception(self.error or httpx.WriteError("the connection was closed"))
+
+    def pause_writing(self) -> None:
+        if self._drained is None:
+            self._drained = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        drained, self._drained = self._drained, None
+        if drained is not None and not drained.done():
+            drained.set_result(None)
+
+    # -- used by the engine -------------------------------------------------------------
+
+    def _fail(self, error: BaseException) -> None:
+        self.error = error
+        self.closed = True
+        if self.transport is not None:
+            self.transport.abort()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _pause(self) -> None:
+        if not self._paused and self.transport is not None:
+            self._paused = True
+            self.transport.pause_reading()
+
+    def _resume(self) -> None:
+        if self._paused and self.transport is not None and not self.closed:
+            self._paused = False
+            self.transport.resume_reading()
+
+    async def wait(self, timeout: float | None) -> None:
+        """Until the parser makes progress (or the connection ends)."""
+        if self.error is not None:
+            raise self.error
+        if self.closed:
+            raise httpx.ReadError("the connection was closed")
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        self._resume()
+        timer = (
+            None
+            if timeout is None
+            else loop.call_later(timeout, _expire, waiter, httpx.ReadTimeout, "read")
+        )
+        try:
+            await waiter
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if self.error is not None:
+            raise self.error
+
+    async def write(self, request: Prepared, timeout: float | None) -> None:
+        transport = self.transport
+        assert transport is not None
+        if self._sock is not None:
+            arm_quickack(self._sock)
+        body = request.body
+        if body is None:
+            transport.write(request.head)
+        elif isinstance(body, (bytes, bytearray, memoryview)):
+            if len(body) <= _JOIN_BYTES:
+                transport.write(request.head + body)
+            else:
+                transport.write(request.head)
+                transport.write(body)
+        else:
+            await self._write_stream(request.head, body, request.chunked, timeout)
+        await self.drain(timeout)
+
+    async def _write_stream(
+        self, head: bytes, chunks: Any, chunked: bool, timeout: float | None
+    ) -> None:
+        transport = self.transport
+        assert transport is not None
+        pending = head
+        async for chunk in _aiter(chunks):
+            size = len(chunk) if isinstance(chunk, bytes) else memoryview(chunk).nbytes
+            if not size:
+                continue
+            if chunked:
+                pending += chunk_frame(size)
+            if size + len(pending) <= _JOIN_BYTES:
+                pending += chunk
+            else:
+                transport.write(pending)
+                transport.write(chunk)
+                pending = b""
+                await self.drain(timeout)
+            if chunked:
+                pending += b"\r\n"
+        transport.write(pending + b"0\r\n\r\n" if chunked else pending)
+
+    async def drain(self, timeout: float | None) -> None:
+        """Until the transport's write buffer is below its high-water mark."""
+        if self.closed:
+            raise self.error or httpx.WriteError("the connection was closed")
+        drained = self._drained
+        if drained is None:
+            return
+        loop = asyncio.get_running_loop()
+        timer = (
+            None
+            if timeout is None
+            else loop.call_later(timeout, _expire, drained, httpx.WriteTimeout, "write")
+        )
+        try:
+            await asyncio.shield(drained)
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+
+async def _aiter(chunks: Any) -> AsyncIterator[Any]:
+    if isinstance(chunks, AsyncIterable):
+        async for chunk in chunks:
+            yield chunk
+    else:
+        for chunk in chunks:
+            yield chunk
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body read as the caller iterates; returns the connection to the pool once
+    the whole message has been read."""
+
+    def __init__(
+        self, engine: AsyncH1Engine, conn: _Connection, exchange: Exchange, timeout: float | None
+    ) -> None:
+        self._engine = engine
+        self._conn: _Connection | None = conn
+        self._exchange = exchange
+        self._timeout = timeout
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        exchange = self._exchange
+        while True:
+            piece = exchange.take()
+            if piece:
+                yield piece
+            if exchange.done:
+                break
+            conn = self._conn
+            if conn is None:
+                raise httpx.ReadError("the response was closed")
+            try:
+                await conn.wait(self._timeout)
+            except BaseException:
+                await self.aclose()
+                raise
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            exchange = self._exchange
+            self._engine._release(conn, reuse=exchange.done and exchange.keep_alive)
+
+
+class _Slots:
+    """At most ``size`` connections in use; waiters are served first come, first served."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def acquire(self, timeout: float | None) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
+        timer = (
+            None
+            if timeout is None
+            else loop.call_later(
+                timeout, _expire, waiter, httpx.PoolTimeout, "waiting for a connection"
+            )
+        )
+        try:
+            await waiter
+        except BaseException:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            elif waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self.release()  # granted and cancelled at once: pass the slot on
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
+class AsyncH1Engine:
+    """Sends requests over a pool of HTTP/1.1 connections; answers are ``httpx.Response``s.
+
+    Create and use it in one event loop.
+    """
+
+    name = "httptools"
+
+    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        self._settings = settings = Settings(http_kwargs)
+        self._builder = HeadBuilder(http_kwargs)
+        self._idle: list[_Connection] = []
+        self._slots = _Slots(settings.max_connections)
+        self._closed = False
+
+    async def send(
+        self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
+    ) -> httpx.Response:
+        """Send one request; the response body is streamed (read or close it)."""
+        request = self._builder.build(kwargs, content)
+        settings = self._settings
+        await self._slots.acquire(settings.pool_timeout)
+        conn: _Connection | None = None
+        try:
+            conn = await self._checkout()
+            exchange = conn.exchange = Exchange(no_body=request.method == "HEAD")
+            try:
+                await conn.write(request, settings.write_timeout)
+            except httpx.WriteError as exc:
+                # the server may have answered early (and closed): read that answer if any
+                try:
+                    while not exchange.head_done:
+                        await conn.wait(settings.read_timeout)
+                except httpx.TransportError:
+                    raise exc from None
+            while not exchange.head_done:
+                await conn.wait(settings.read_timeout)
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            self._slots.release()
+            raise
+        extensions = {ORIGIN_EXTENSION: (method, path), "http_version": b"HTTP/1.1"}
+        body = _Body(self, conn, exchange, settings.read_timeout)
+        return httpx.Response(
+            exchange.status, headers=exchange.headers, stream=body, extensions=extensions
+        )
+
+    async def _checkout(self) -> _Connection:
+        if self._closed:
+            raise httpx.ConnectError("the client has been closed")
+        now = time.monotonic()
+        expiry = self._settings.keepalive_expiry
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.closed and (expiry is None or now - conn.idle_since <= expiry):
+                return conn
+            conn.close()
+        return await self._connect()
+
+    async def _connect(self) -> _Connection:
+        settings = self._settings
+        loop = asyncio.get_running_loop()
+        conn = _Connection()
+        tls: dict[str, Any] = {}
+        if settings.ssl_context is not None:
+            tls = {"ssl": settings.ssl_context, "server_hostname": settings.host}
+        try:
+            await asyncio.wait_for(
+                loop.create_connection(lambda: conn, settings.host, settings.port, **tls),
+                settings.connect_timeout,
+            )
+        except asyncio.TimeoutError as exc:
+            raise httpx.ConnectTimeout("connect timed out") from exc
+        except (OSError, ssl.SSLError) as exc:
+            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+        return conn
+
+    def _release(self, conn: _Connection, reuse: bool) -> None:
+        conn.exchange = None
+        keep = reuse and not conn.closed and not self._closed
+        if keep and len(self._idle) < self._settings.max_keepalive:
+            conn.idle_since = time.monotonic()
+            self._idle.append(conn)
+        else:
+            conn.close()
+        self._slots.release()
+
+    async def aclose(self) -> None:
+        """Close every idle connection; connections in use close when released."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()

@@ -1,0 +1,149 @@
+"""What the sync and async HTTP/1.1 engines share: response parsing, framing, socket options.
+
+Responses are parsed by ``httptools`` (llhttp, in C): a chunked body of thousands of small
+chunks costs one Python callback per chunk, and the engine hands the reader everything one
+socket read brought as one piece.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+import httptools
+import httpx
+
+__all__ = [
+    "ORIGIN_EXTENSION",
+    "READ_BYTES",
+    "Exchange",
+    "arm_quickack",
+    "chunk_frame",
+    "parse_error",
+    "tune_socket",
+]
+
+#: The response extension ``_pool.origin`` reads: the planned method and path, for messages.
+ORIGIN_EXTENSION = "objectstore_origin"
+#: Bytes asked of the socket per read; one read becomes at most one body piece.
+READ_BYTES = 256 * 1024
+#: Re-armed before each read on Linux: ends the delayed-ACK wait (see ``arm_quickack``).
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None) if sys.platform == "linux" else None
+
+
+def tune_socket(sock: socket.socket) -> None:
+    """Options for a new connection: no Nagle (the engines coalesce small writes themselves)."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    arm_quickack(sock)
+
+
+def arm_quickack(sock: socket.socket) -> None:
+    """Acknowledge the next segments at once instead of after the delayed-ACK timer.
+
+    A server that writes a response in more than one segment without ``TCP_NODELAY`` (the
+    real Objectstore does) holds the second segment back until the first is acknowledged;
+    a client that delays that ACK waits 15-40 ms for every kept-alive GET. Linux leaves
+    quick-ACK mode on its own, so it is re-armed before every read. No-op elsewhere.
+    """
+    if _QUICKACK is not None:
+        try:  # noqa: SIM105 - hot path: try is cheaper than contextlib.suppress
+            sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+        except OSError:  # a closed or non-TCP socket: the read reports the real problem
+            pass
+
+
+def chunk_frame(size: int) -> bytes:
+    """The chunk-size line of one ``Transfer-Encoding: chunked`` chunk."""
+    return b"%x\r\n" % size
+
+
+def parse_error(exc: Exception) -> httpx.RemoteProtocolError:
+    """The httpx error for a response the parser refused."""
+    return httpx.RemoteProtocolError(f"malformed HTTP response: {exc}")
+
+
+class Exchange:
+    """The parser callbacks for one response, and what they collected.
+
+    ``pieces`` holds body bytes parsed but not yet handed out; ``head_done`` and ``done``
+    mark the end of the header block and of the message.
+    """
+
+    __slots__ = (
+        "done",
+        "framed",
+        "head_done",
+        "headers",
+        "keep_alive",
+        "no_body",
+        "parser",
+        "pieces",
+        "status",
+    )
+
+    def __init__(self, no_body: bool) -> None:
+        #: A response to HEAD: its header block is the whole message, whatever it announces.
+        self.no_body = no_body
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.pieces: list[bytes] = []
+        self.status = 0
+        self.head_done = False
+        self.done = False
+        self.keep_alive = False
+        #: Whether the body has a length or chunked framing (else it ends when the peer closes).
+        self.framed = False
+        self.parser: Any = httptools.HttpResponseParser(self)
+
+    def feed(self, data: Any) -> None:
+        """Parse received bytes; raises ``httpx.RemoteProtocolError`` on a malformed response."""
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            if not self.done:
+                raise parse_error(exc) from exc
+            # bytes after a complete message: the connection is not reusable
+            self.keep_alive = False
+
+    def eof(self) -> None:
+        """The peer closed the connection: the end of an unframed body, else an error."""
+        if self.head_done and not self.framed and not self.no_body:
+            self.done = True
+            self.keep_alive = False
+        elif not self.done:
+            what = "body" if self.head_done else "response"
+            raise httpx.RemoteProtocolError(f"the server closed the connection mid-{what}")
+
+    def take(self) -> bytes:
+        """The body bytes parsed so far, as one piece (b"" if none)."""
+        pieces = self.pieces
+        if not pieces:
+            return b""
+        self.pieces = []
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+    # -- httptools callbacks ------------------------------------------------------------
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name, value))
+        lower = name.lower()
+        if lower == b"content-length" or (
+            lower == b"transfer-encoding" and value.lower().endswith(b"chunked")
+        ):
+            self.framed = True
+
+    def on_headers_complete(self) -> None:
+        self.status = self.parser.get_status_code()
+        self.keep_alive = self.parser.should_keep_alive()
+        self.head_done = True
+        if self.no_body or self.status in (204, 304) or self.status < 200:
+            self.framed = True
+        if self.no_body:
+            self.done = True
+
+    def on_body(self, body: bytes) -> None:
+        if not self.no_body:
+            self.pieces.append(body)
+
+    def on_message_complete(self) -> None:
+        self.done = True

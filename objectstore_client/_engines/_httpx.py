@@ -1,0 +1,81 @@
+"""The httpx engine: today's httpcore pool (``_pool.Wire``), or an ``httpx.Client`` when the
+caller gives a transport or a proxy, which only httpx can use.
+
+Errors are httpx's own, as with every engine; answers are ``httpx.Response``s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from .._pool import CORE_ERRORS, Wire, to_httpx_error
+
+__all__ = ["AsyncHttpxEngine", "HttpxEngine"]
+
+
+class HttpxEngine:
+    """Sync requests through httpcore directly, or ``httpx.Client`` for a transport/proxy."""
+
+    name = "httpx"
+
+    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        self._wire = Wire(http_kwargs, is_async=False) if Wire.usable(http_kwargs) else None
+        self._http = None if self._wire else httpx.Client(**http_kwargs)
+
+    def send(
+        self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
+    ) -> httpx.Response:
+        """Send one request; the response body is streamed (read or close it)."""
+        if self._http is not None:
+            request = self._http.build_request(**{**kwargs, "content": content})
+            return self._http.send(request, stream=True)
+        assert self._wire is not None
+        wire_request = self._wire.request(kwargs, content)
+        try:
+            answer = self._wire.pool.handle_request(wire_request)
+        except CORE_ERRORS as exc:
+            raise to_httpx_error(exc) from exc
+        return self._wire.response(answer, method, path)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        if self._wire is not None:
+            self._wire.pool.close()
+        if self._http is not None:
+            self._http.close()
+
+
+class AsyncHttpxEngine:
+    """Async requests through httpcore directly, or ``httpx.AsyncClient`` for a
+    transport/proxy."""
+
+    name = "httpx"
+
+    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        self._wire = Wire(http_kwargs, is_async=True) if Wire.usable(http_kwargs) else None
+        self._http = None if self._wire else httpx.AsyncClient(**http_kwargs)
+
+    async def send(
+        self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
+    ) -> httpx.Response:
+        """Send one request; the response body is streamed (read or close it)."""
+        if self._http is not None:
+            request = self._http.build_request(**{**kwargs, "content": content})
+            return await self._http.send(request, stream=True)
+        assert self._wire is not None
+        wire_request = self._wire.request(kwargs, content)
+        try:
+            answer = await self._wire.pool.handle_async_request(wire_request)
+        except CORE_ERRORS as exc:
+            raise to_httpx_error(exc) from exc
+        return self._wire.response(answer, method, path)
+
+    async def aclose(self) -> None:
+        """Close every pooled connection."""
+        if self._wire is not None:
+            await self._wire.pool.aclose()
+        if self._http is not None:
+            await self._http.aclose()

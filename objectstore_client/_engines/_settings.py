@@ -1,0 +1,40 @@
+"""The connection settings an engine takes from the client's httpx options."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = ["Settings"]
+
+
+class Settings:
+    """Host, timeouts, pool limits and TLS, read once from the client's ``http_kwargs``."""
+
+    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        url: httpx.URL = http_kwargs["base_url"]
+        if url.scheme not in ("http", "https"):
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {url.scheme!r}")
+        self.host: str = url.host
+        self.port: int = url.port or (443 if url.scheme == "https" else 80)
+        timeout = httpx.Timeout(http_kwargs.get("timeout", httpx.Timeout(5.0)))
+        self.connect_timeout: float | None = timeout.connect
+        self.read_timeout: float | None = timeout.read
+        self.write_timeout: float | None = timeout.write
+        self.pool_timeout: float | None = timeout.pool
+        limits: httpx.Limits = http_kwargs.get("limits") or httpx.Limits()
+        self.max_connections: int = limits.max_connections or 1_000_000
+        self.max_keepalive: int = (
+            self.max_connections
+            if limits.max_keepalive_connections is None
+            else limits.max_keepalive_connections
+        )
+        self.keepalive_expiry: float | None = limits.keepalive_expiry
+        self.ssl_context: ssl.SSLContext | None = None
+        if url.scheme == "https":
+            self.ssl_context = httpx.create_ssl_context(
+                verify=http_kwargs.get("verify", True), cert=http_kwargs.get("cert")
+            )

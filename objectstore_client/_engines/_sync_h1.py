@@ -1,0 +1,256 @@
+"""The default sync engine: HTTP/1.1 over blocking sockets, parsed by httptools.
+
+One pool of kept-alive connections per client, safe to share between threads. The socket is
+ours, so ``TCP_QUICKACK`` is re-armed before every read (see ``_h1.arm_quickack``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import httpx
+
+from ._h1 import ORIGIN_EXTENSION, READ_BYTES, Exchange, arm_quickack, chunk_frame, tune_socket
+from ._request import HeadBuilder, Prepared
+from ._settings import Settings
+
+__all__ = ["SyncH1Engine"]
+
+#: Writes up to this size are joined with what is pending, so small requests go out in one
+#: segment; larger chunks are sent as they are (no copy).
+_JOIN_BYTES = 64 * 1024
+#: poll() where it exists: select() refuses file descriptors above 1023.
+_poll = getattr(select, "poll", None)
+
+
+class _Connection:
+    """One kept-alive connection: writes requests, reads responses."""
+
+    __slots__ = ("_buffer", "_view", "idle_since", "sock")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._buffer = bytearray(READ_BYTES)
+        self._view = memoryview(self._buffer)
+        self.idle_since = 0.0
+
+    def usable(self, now: float, expiry: float | None) -> bool:
+        """Whether an idle connection can carry a request (not expired, not closed by peer)."""
+        if expiry is not None and now - self.idle_since > expiry:
+            return False
+        # readable while idle means EOF or stray bytes: either way, not reusable
+        try:
+            if _poll is not None:
+                poller = _poll()
+                poller.register(self.sock, select.POLLIN)
+                return not poller.poll(0)
+            return not select.select([self.sock], [], [], 0)[0]
+        except (OSError, ValueError):
+            return False
+
+    def write(self, request: Prepared, timeout: float | None) -> None:
+        sock = self.sock
+        sock.settimeout(timeout)
+        body = request.body
+        try:
+            if body is None:
+                sock.sendall(request.head)
+            elif isinstance(body, (bytes, bytearray, memoryview)):
+                if len(body) <= _JOIN_BYTES:
+                    sock.sendall(request.head + body)
+                else:
+                    sock.sendall(request.head)
+                    sock.sendall(body)
+            else:
+                self._write_stream(request.head, body, request.chunked)
+        except TimeoutError as exc:
+            raise httpx.WriteTimeout(str(exc) or "write timed out") from exc
+        except OSError as exc:
+            raise httpx.WriteError(str(exc) or type(exc).__name__) from exc
+
+    def _write_stream(self, head: bytes, chunks: Any, chunked: bool) -> None:
+        sendall = self.sock.sendall
+        pending = head
+        for chunk in chunks:
+            size = len(chunk) if isinstance(chunk, bytes) else memoryview(chunk).nbytes
+            if not size:
+                continue
+            if chunked:
+                pending += chunk_frame(size)
+            if size + len(pending) <= _JOIN_BYTES:
+                pending += chunk
+            else:
+                sendall(pending)
+                sendall(chunk)
+                pending = b""
+            if chunked:
+                pending += b"\r\n"
+        sendall(pending + b"0\r\n\r\n" if chunked else pending)
+
+    def read_into(self, exchange: Exchange, timeout: float | None) -> None:
+        """One socket read, parsed into ``exchange``."""
+        sock = self.sock
+        sock.settimeout(timeout)
+        arm_quickack(sock)
+        try:
+            count = sock.recv_into(self._buffer)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(str(exc) or "read timed out") from exc
+        except OSError as exc:
+            raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
+        if count:
+            exchange.feed(self._view[:count])
+        else:
+            exchange.eof()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+class _Body(httpx.SyncByteStream):
+    """A response body read from its connection as the caller iterates; returns the
+    connection to the pool once the whole message has been read."""
+
+    def __init__(
+        self, engine: SyncH1Engine, conn: _Connection, exchange: Exchange, timeout: float | None
+    ) -> None:
+        self._engine = engine
+        self._conn: _Connection | None = conn
+        self._exchange = exchange
+        self._timeout = timeout
+
+    def __iter__(self) -> Iterator[bytes]:
+        exchange = self._exchange
+        piece = exchange.take()
+        if piece:
+            yield piece
+        while not exchange.done:
+            conn = self._conn
+            if conn is None:
+                raise httpx.ReadError("the response was closed")
+            try:
+                conn.read_into(exchange, self._timeout)
+            except BaseException:
+                self.close()
+                raise
+            piece = exchange.take()
+            if piece:
+                yield piece
+        self.close()
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            exchange = self._exchange
+            self._engine._release(conn, reuse=exchange.done and exchange.keep_alive)
+
+
+class SyncH1Engine:
+    """Sends requests over a pool of HTTP/1.1 connections; answers are ``httpx.Response``s."""
+
+    name = "httptools"
+
+    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        self._settings = settings = Settings(http_kwargs)
+        self._builder = HeadBuilder(http_kwargs)
+        self._idle: list[_Connection] = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(settings.max_connections)
+        self._closed = False
+
+    def send(
+        self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
+    ) -> httpx.Response:
+        """Send one request; the response body is streamed (read or close it)."""
+        request = self._builder.build(kwargs, content)
+        settings = self._settings
+        wait = -1 if settings.pool_timeout is None else settings.pool_timeout
+        if not self._slots.acquire(timeout=wait):
+            raise httpx.PoolTimeout("no connection became free within the pool timeout")
+        conn: _Connection | None = None
+        try:
+            conn = self._checkout()
+            exchange = Exchange(no_body=request.method == "HEAD")
+            try:
+                conn.write(request, settings.write_timeout)
+            except httpx.WriteError as exc:
+                # the server may have answered early (and closed): read that answer if any
+                try:
+                    while not exchange.head_done:
+                        conn.read_into(exchange, settings.read_timeout)
+                except httpx.TransportError:
+                    raise exc from None
+            while not exchange.head_done:
+                conn.read_into(exchange, settings.read_timeout)
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            self._slots.release()
+            raise
+        extensions = {ORIGIN_EXTENSION: (method, path), "http_version": b"HTTP/1.1"}
+        body = _Body(self, conn, exchange, settings.read_timeout)
+        return httpx.Response(
+            exchange.status, headers=exchange.headers, stream=body, extensions=extensions
+        )
+
+    def _checkout(self) -> _Connection:
+        now = time.monotonic()
+        expiry = self._settings.keepalive_expiry
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise httpx.ConnectError("the client has been closed")
+                if not self._idle:
+                    break
+                conn = self._idle.pop()
+            if conn.usable(now, expiry):
+                return conn
+            conn.close()
+        return _Connection(self._connect())
+
+    def _connect(self) -> socket.socket:
+        settings = self._settings
+        try:
+            sock = socket.create_connection(
+                (settings.host, settings.port), timeout=settings.connect_timeout
+            )
+        except TimeoutError as exc:
+            raise httpx.ConnectTimeout(str(exc) or "connect timed out") from exc
+        except OSError as exc:
+            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+        try:
+            tune_socket(sock)
+            if settings.ssl_context is not None:
+                sock = settings.ssl_context.wrap_socket(sock, server_hostname=settings.host)
+        except (ssl.SSLError, OSError) as exc:
+            sock.close()
+            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+        return sock
+
+    def _release(self, conn: _Connection, reuse: bool) -> None:
+        keep = reuse and not self._closed
+        if keep:
+            conn.idle_since = time.monotonic()
+            with self._lock:
+                keep = len(self._idle) < self._settings.max_keepalive
+                if keep:
+                    self._idle.append(conn)
+        if not keep:
+            conn.close()
+        self._slots.release()
+
+    def close(self) -> None:
+        """Close every idle connection; connections in use close when released."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
