@@ -87,17 +87,21 @@ class RawServer:
         self._acceptor = threading.Thread(target=self._accept, daemon=True)
 
     def _accept(self) -> None:
+        self._listener.settimeout(0.05)  # closing does not wake a blocked accept()
         while not self._stop.is_set():
             try:
                 sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            sock.settimeout(None)
             self.accepted += 1
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if self.nodelay else 0)
             self._socks.append(sock)
             thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
-            self._threads.append(thread)
             thread.start()
+            self._threads.append(thread)
 
     def _serve(self, sock: socket.socket) -> None:
         with contextlib.suppress(OSError), sock:
@@ -114,6 +118,7 @@ class RawServer:
         tb: TracebackType | None,
     ) -> None:
         self._stop.set()
+        self._acceptor.join(5)
         self._listener.close()
         for sock in self._socks:
             with contextlib.suppress(OSError):
