@@ -51,6 +51,8 @@ from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.resume import Download, resume_flow
 from ._core.sources import AsyncContents, part_bytes
 from ._core.writes import WriteOptions
+from ._engines import AsyncEngine
+from ._engines._async import open_engine
 from ._exceptions import TransportError
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
@@ -64,8 +66,6 @@ from ._models import (
     Usecase,
     check_threshold,
 )
-from ._pool import CORE_ERRORS, Wire, to_httpx_error
-from ._pool_async import AsyncResponseStream, connection_pool
 from ._sources_async import async_request_body, read_exactly
 
 __all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]
@@ -77,21 +77,22 @@ class AsyncClient(BaseClient):
     """A connection pool to one Objectstore server; open sessions with :meth:`session`.
 
     ``(base_url, metrics_backend=None, propagate_traces=False, retries=None, timeout_ms=None,
-    connection_kwargs=None, token=None)``; the README documents ``connection_kwargs``, retries
-    and timeouts. One pool per client; use it as a context manager or call :meth:`close`.
-    The blocking client is thread-safe, its pool sized for concurrent use. The asyncio client
-    belongs to the event loop it is used in and holds 8 connections unless
-    ``connection_kwargs["limits"]`` or ``maxsize`` says otherwise (httpcore's async pool
-    slows down with every connection it holds).
+    connection_kwargs=None, token=None, *, engine="auto")``; the README documents
+    ``connection_kwargs``, retries and timeouts. One pool per client; use it as a context
+    manager or call :meth:`close`. The blocking client is thread-safe, its pool sized for
+    concurrent use. The asyncio client belongs to the event loop it is used in and holds 8
+    connections unless ``connection_kwargs["limits"]`` or ``maxsize`` says otherwise.
+
+    ``engine`` picks how requests reach the server (docs/engines.md): ``"auto"`` (default) is
+    the SDK's own HTTP/1.1 engine (``"httptools"``), or ``"httpx"`` when ``connection_kwargs``
+    has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's engine.
     """
 
     _transport_type = httpx.AsyncBaseTransport
     _default_limits = ASYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
-        usable = Wire.usable(http_kwargs)
-        self._wire = Wire(http_kwargs, connection_pool, AsyncResponseStream) if usable else None
-        self._http = None if self._wire else httpx.AsyncClient(**http_kwargs)
+        self._engine: AsyncEngine = open_engine(self._engine_name, http_kwargs)
         self._sleep = sleep
 
     def session(self, usecase: Usecase, **scopes: str | int | bool) -> AsyncSession:
@@ -100,10 +101,7 @@ class AsyncClient(BaseClient):
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        if self._wire is not None:
-            await self._wire.pool.aclose()
-        if self._http is not None:
-            await self._http.aclose()
+        await self._engine.aclose()
 
     # unasync: async-only
     async def aclose(self) -> None:
@@ -166,15 +164,8 @@ class AsyncClient(BaseClient):
         if plan.body is not None:
             kwargs["content"], extra = await async_request_body(plan.body)
             kwargs["headers"].update(extra)
-        if self._http is not None:
-            return await self._http.send(self._http.build_request(**kwargs), stream=True)
-        wire = cast("Wire", self._wire)
-        request = wire.request(kwargs, kwargs.get("content"))
-        try:
-            answer = await wire.pool.handle_async_request(request)
-        except CORE_ERRORS as exc:
-            raise to_httpx_error(exc) from exc
-        return wire.response(answer, plan.method, plan.path)
+        content = kwargs.pop("content", None)
+        return await self._engine.send(kwargs, content, plan.method, plan.path)
 
     @staticmethod
     async def _read(

@@ -36,6 +36,7 @@ from ._core.tokens import SecretKey, TokenCache, check_token
 from ._core.urls import mint_token, object_url
 from ._core.validate import check_key
 from ._core.writes import Write, WriteOptions
+from ._engines import EngineName, choose_engine
 from ._exceptions import InvalidInput, TransportError, map_transport_error
 from ._models import Metadata, Permission, Scope, Usecase
 from ._pool import origin
@@ -67,6 +68,8 @@ class BaseClient:
         connection_kwargs: Mapping[str, Any] | None = None,
         token: SecretKey | str | None = None,
         spool_dir: str | os.PathLike[str] | None = None,
+        *,
+        engine: EngineName = "auto",
     ) -> None:
         # upstream 0.2.10 spools compressed uploads there; uploads here never touch the disk
         if spool_dir is not None and not isinstance(spool_dir, (str, os.PathLike)):
@@ -95,10 +98,15 @@ class BaseClient:
         # behind a transport of the caller's (httpx.MockTransport in unit tests) there is no
         # base URL to get wrong, and /health may not be served: no probe after a 404
         self._ctx.server.confirmed = config.transport is not None
-        self._open(_http_kwargs(config))
+        http_kwargs = _http_kwargs(config)
+        try:
+            self._engine_name = choose_engine(engine, http_kwargs)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        self._open(http_kwargs)
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
-        """Create the httpx client (sync or async) and the sleep function."""
+        """Open the HTTP engine ``self._engine_name`` (sync or async) and the sleep function."""
         raise NotImplementedError
 
     def _session_info(

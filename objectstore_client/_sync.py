@@ -52,6 +52,8 @@ from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.resume import Download, resume_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
+from ._engines import Engine
+from ._engines._sync import open_engine
 from ._exceptions import TransportError
 from ._io_sync import GetResponse, Payload
 from ._models import (
@@ -65,8 +67,6 @@ from ._models import (
     Usecase,
     check_threshold,
 )
-from ._pool import CORE_ERRORS, Wire, to_httpx_error
-from ._pool_sync import ResponseStream, connection_pool
 from ._sources_sync import read_exactly, request_body
 
 __all__ = ["Client", "MultipartUpload", "Session"]
@@ -78,21 +78,22 @@ class Client(BaseClient):
     """A connection pool to one Objectstore server; open sessions with :meth:`session`.
 
     ``(base_url, metrics_backend=None, propagate_traces=False, retries=None, timeout_ms=None,
-    connection_kwargs=None, token=None)``; the README documents ``connection_kwargs``, retries
-    and timeouts. One pool per client; use it as a context manager or call :meth:`close`.
-    The blocking client is thread-safe, its pool sized for concurrent use. The asyncio client
-    belongs to the event loop it is used in and holds 8 connections unless
-    ``connection_kwargs["limits"]`` or ``maxsize`` says otherwise (httpcore's async pool
-    slows down with every connection it holds).
+    connection_kwargs=None, token=None, *, engine="auto")``; the README documents
+    ``connection_kwargs``, retries and timeouts. One pool per client; use it as a context
+    manager or call :meth:`close`. The blocking client is thread-safe, its pool sized for
+    concurrent use. The asyncio client belongs to the event loop it is used in and holds 8
+    connections unless ``connection_kwargs["limits"]`` or ``maxsize`` says otherwise.
+
+    ``engine`` picks how requests reach the server (docs/engines.md): ``"auto"`` (default) is
+    the SDK's own HTTP/1.1 engine (``"httptools"``), or ``"httpx"`` when ``connection_kwargs``
+    has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's engine.
     """
 
     _transport_type = httpx.BaseTransport
     _default_limits = SYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
-        usable = Wire.usable(http_kwargs)
-        self._wire = Wire(http_kwargs, connection_pool, ResponseStream) if usable else None
-        self._http = None if self._wire else httpx.Client(**http_kwargs)
+        self._engine: Engine = open_engine(self._engine_name, http_kwargs)
         self._sleep = sleep
 
     def session(self, usecase: Usecase, **scopes: str | int | bool) -> Session:
@@ -101,10 +102,7 @@ class Client(BaseClient):
 
     def close(self) -> None:
         """Close every pooled connection."""
-        if self._wire is not None:
-            self._wire.pool.close()
-        if self._http is not None:
-            self._http.close()
+        self._engine.close()
 
     def __enter__(self) -> Client:
         return self
@@ -160,15 +158,8 @@ class Client(BaseClient):
         if plan.body is not None:
             kwargs["content"], extra = request_body(plan.body)
             kwargs["headers"].update(extra)
-        if self._http is not None:
-            return self._http.send(self._http.build_request(**kwargs), stream=True)
-        wire = cast("Wire", self._wire)
-        request = wire.request(kwargs, kwargs.get("content"))
-        try:
-            answer = wire.pool.handle_request(request)
-        except CORE_ERRORS as exc:
-            raise to_httpx_error(exc) from exc
-        return wire.response(answer, plan.method, plan.path)
+        content = kwargs.pop("content", None)
+        return self._engine.send(kwargs, content, plan.method, plan.path)
 
     @staticmethod
     def _read(

@@ -283,9 +283,9 @@ class EngineClient(SyncClient):
         super().__init__(url)
         import httpx
 
-        from objectstore_client._engines import open_sync_engine
+        from objectstore_client._engines._sync import open_engine
 
-        self.e = open_sync_engine(
+        self.e = open_engine(
             self.engine,
             {
                 "base_url": httpx.URL(url),
@@ -466,9 +466,9 @@ class AsyncEngineClient(AsyncClient):
     async def start(self) -> None:
         import httpx
 
-        from objectstore_client._engines import open_async_engine
+        from objectstore_client._engines._async import open_engine
 
-        self.e = open_async_engine(
+        self.e = open_engine(
             self.engine,
             {
                 "base_url": httpx.URL(self.url),

@@ -14,6 +14,10 @@ decisions are the same whichever engine sent the request.
 - ``"httpx"``: httpcore driven directly, or ``httpx.Client``/``AsyncClient`` when
   ``connection_kwargs`` has a ``transport`` (``MockTransport``, custom transports) or a
   ``proxy``. It is also the fallback where httptools is not installed.
+
+``_engines._sync.open_engine`` and ``_engines._async.open_engine`` open the chosen engine for
+a blocking or an asyncio client (two modules, so that the sync driver generated from the
+async one imports its own).
 """
 
 from __future__ import annotations
@@ -26,11 +30,9 @@ import httpx
 __all__ = [
     "ENGINES",
     "AsyncEngine",
+    "Engine",
     "EngineName",
-    "SyncEngine",
     "choose_engine",
-    "open_async_engine",
-    "open_sync_engine",
 ]
 
 EngineName = Literal["auto", "httptools", "httpx"]
@@ -38,8 +40,8 @@ EngineName = Literal["auto", "httptools", "httpx"]
 ENGINES: tuple[EngineName, ...] = ("auto", "httptools", "httpx")
 
 
-class SyncEngine(Protocol):
-    """Sends requests for a sync client."""
+class Engine(Protocol):
+    """Sends requests for a blocking client."""
 
     name: str
 
@@ -101,25 +103,3 @@ def choose_engine(engine: str, http_kwargs: Mapping[str, Any]) -> Literal["httpt
             raise ValueError("engine 'httptools' needs the httptools package")
         return "httptools"
     return "httpx" if needs_httpx or not _httptools_available() else "httptools"
-
-
-def open_sync_engine(engine: str, http_kwargs: Mapping[str, Any]) -> SyncEngine:
-    """The sync engine for a client (see :func:`choose_engine`)."""
-    if choose_engine(engine, http_kwargs) == "httptools":
-        from ._sync_h1 import SyncH1Engine
-
-        return SyncH1Engine(http_kwargs)
-    from ._httpx import HttpxEngine
-
-    return HttpxEngine(http_kwargs)
-
-
-def open_async_engine(engine: str, http_kwargs: Mapping[str, Any]) -> AsyncEngine:
-    """The asyncio engine for a client (see :func:`choose_engine`)."""
-    if choose_engine(engine, http_kwargs) == "httptools":
-        from ._async_h1 import AsyncH1Engine
-
-        return AsyncH1Engine(http_kwargs)
-    from ._httpx import AsyncHttpxEngine
-
-    return AsyncHttpxEngine(http_kwargs)

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from .. import _pool_async, _pool_sync
 from .._pool import CORE_ERRORS, Wire, to_httpx_error
 
 __all__ = ["AsyncHttpxEngine", "HttpxEngine"]
@@ -22,7 +23,11 @@ class HttpxEngine:
     name = "httpx"
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
-        self._wire = Wire(http_kwargs, is_async=False) if Wire.usable(http_kwargs) else None
+        self._wire = (
+            Wire(http_kwargs, _pool_sync.connection_pool, _pool_sync.ResponseStream)
+            if Wire.usable(http_kwargs)
+            else None
+        )
         self._http = None if self._wire else httpx.Client(**http_kwargs)
 
     def send(
@@ -55,7 +60,11 @@ class AsyncHttpxEngine:
     name = "httpx"
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
-        self._wire = Wire(http_kwargs, is_async=True) if Wire.usable(http_kwargs) else None
+        self._wire = (
+            Wire(http_kwargs, _pool_async.connection_pool, _pool_async.AsyncResponseStream)
+            if Wire.usable(http_kwargs)
+            else None
+        )
         self._http = None if self._wire else httpx.AsyncClient(**http_kwargs)
 
     async def send(

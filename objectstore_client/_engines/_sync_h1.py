@@ -21,7 +21,7 @@ from ._h1 import ORIGIN_EXTENSION, READ_BYTES, Exchange, arm_quickack, chunk_fra
 from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
-__all__ = ["SyncH1Engine"]
+__all__ = ["H1Engine"]
 
 #: Writes up to this size are joined with what is pending, so small requests go out in one
 #: segment; larger chunks are sent as they are (no copy).
@@ -120,7 +120,7 @@ class _Body(httpx.SyncByteStream):
     connection to the pool once the whole message has been read."""
 
     def __init__(
-        self, engine: SyncH1Engine, conn: _Connection, exchange: Exchange, timeout: float | None
+        self, engine: H1Engine, conn: _Connection, exchange: Exchange, timeout: float | None
     ) -> None:
         self._engine = engine
         self._conn: _Connection | None = conn
@@ -153,7 +153,7 @@ class _Body(httpx.SyncByteStream):
             self._engine._release(conn, reuse=exchange.done and exchange.keep_alive)
 
 
-class SyncH1Engine:
+class H1Engine:
     """Sends requests over a pool of HTTP/1.1 connections; answers are ``httpx.Response``s."""
 
     name = "httptools"

@@ -103,10 +103,19 @@ class UploadAdapter:
 
 
 class ClientAdapter:
-    """Wraps a Client or AsyncClient; ``kind`` is ``"sync"`` or ``"async"``."""
+    """Wraps a Client or AsyncClient; ``kind`` is ``"sync"`` or ``"async"``.
+
+    ``engine`` is the HTTP engine under test (set per test by the ``kind`` fixture); a
+    client given a transport or proxy keeps ``"auto"``, which then means httpx.
+    """
+
+    engine = "auto"
 
     def __init__(self, kind: str, url: str, **kwargs: Any) -> None:
         self.kind = kind
+        options = kwargs.get("connection_kwargs") or {}
+        if "transport" not in options and "proxy" not in options:
+            kwargs.setdefault("engine", self.engine)
         self.raw: Client | AsyncClient = (Client if kind == "sync" else AsyncClient)(url, **kwargs)
 
     @property

@@ -15,9 +15,16 @@ KID = "e2e-kid"
 READ_ONLY_KID = "e2e-kid-ro"
 
 
+@pytest.fixture(params=["httptools", "httpx"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """The HTTP engine under test: every engine the SDK ships runs the whole e2e suite."""
+    return str(request.param)
+
+
 @pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    """The driver under test."""
+def kind(request: pytest.FixtureRequest, engine: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The driver under test (on each engine: every ClientAdapter of the test uses it)."""
+    monkeypatch.setattr(ClientAdapter, "engine", engine)
     return str(request.param)
 
 

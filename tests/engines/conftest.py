@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from objectstore_client._engines import open_async_engine, open_sync_engine
+from objectstore_client._engines import _async, _sync
 
 #: (engine, driver) pairs under test.
 VARIANTS = [
@@ -42,7 +42,7 @@ class EngineAdapter:
     def __init__(self, name: str, kind: str, kwargs: Mapping[str, Any]) -> None:
         self.name = name
         self.kind = kind
-        opener = open_sync_engine if kind == "sync" else open_async_engine
+        opener = _sync.open_engine if kind == "sync" else _async.open_engine
         self.engine: Any = opener(name, kwargs)
 
     async def send(

@@ -8,13 +8,10 @@ import sys
 import httpx
 import pytest
 
-from objectstore_client._engines import (
-    _h1,
-    choose_engine,
-    open_async_engine,
-    open_sync_engine,
-)
+from objectstore_client._engines import _h1, choose_engine
+from objectstore_client._engines._async import open_engine as open_async_engine
 from objectstore_client._engines._request import HeadBuilder
+from objectstore_client._engines._sync import open_engine as open_sync_engine
 from tests.engines.conftest import http_kwargs
 
 URL = "http://127.0.0.1:1"
@@ -138,3 +135,20 @@ def test_quickack_before_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
             )
         engine.close()
     assert reads and all(count == 1 for count in reads)
+
+
+def test_client_engine_argument() -> None:
+    """Clients take ``engine=``; bad names and impossible combinations fail before any I/O."""
+    from objectstore_client import AsyncClient, Client, InvalidInput
+
+    with Client(URL) as client:
+        assert client._engine.name == "httptools"
+    with Client(URL, engine="httpx") as client:
+        assert client._engine.name == "httpx"
+    transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    with Client(URL, connection_kwargs={"transport": transport}) as client:
+        assert client._engine.name == "httpx"
+    with pytest.raises(InvalidInput, match="unknown engine"):
+        AsyncClient(URL, engine="curl")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="cannot use connection_kwargs"):
+        Client(URL, engine="httptools", connection_kwargs={"transport": transport})

@@ -1,4 +1,5 @@
 import ssl
+from typing import Any
 
 import httpx
 import pytest
@@ -78,8 +79,8 @@ def test_transport_kind_is_checked() -> None:
 async def test_async_client_pool_is_small_unless_limits_are_given() -> None:
     # httpcore's async pool costs O(connections) per request, so AsyncClient defaults to 8
     def pool_size(client: Client | AsyncClient) -> int:
-        assert client._wire is not None
-        return client._wire.pool._max_connections  # type: ignore[no-any-return]
+        engine: Any = client._engine  # the default engine (_engines._sync_h1 / _async_h1)
+        return engine._settings.max_connections  # type: ignore[no-any-return]
 
     async with AsyncClient("http://h:1") as small:
         assert pool_size(small) == 8

@@ -120,8 +120,7 @@ def test_httpcore_errors_become_httpx_errors() -> None:
 
 
 def test_connection_failures_surface_as_ours() -> None:
-    with Client("http://127.0.0.1:1", retries=0) as client:
-        assert client._wire is not None
+    with Client("http://127.0.0.1:1", retries=0, engine="httpx") as client:
         session = client.session(Usecase("u"), org=1)
         with pytest.raises(ConnectError):
             session.head("k")
@@ -130,9 +129,11 @@ def test_connection_failures_surface_as_ours() -> None:
 async def test_a_transport_or_proxy_is_used_as_is() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(204))
     with Client("http://h", connection_kwargs={"transport": transport}) as client:
-        assert client._wire is None and client._http is not None
+        engine: Any = client._engine
+        assert engine._wire is None and engine._http is not None
     async with AsyncClient("http://h", connection_kwargs={"proxy": "http://p:3128"}) as proxied:
-        assert proxied._wire is None and proxied._http is not None
+        engine = proxied._engine
+        assert engine._wire is None and engine._http is not None
 
 
 class WritingStream(RecordingStream):
@@ -185,8 +186,9 @@ def _roundtrip_items() -> tuple[bytes, list[bytes]]:
 
 def test_default_pool_serves_every_operation_sync(objectstore_url: str) -> None:
     big, stream = _roundtrip_items()
-    with Client(objectstore_url) as client:
-        assert client._wire is not None and client._http is None
+    with Client(objectstore_url, engine="httpx") as client:
+        engine: Any = client._engine
+        assert engine._wire is not None and engine._http is None
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
         assert session.put(big, "big", compression="none") == "big"
         assert session.put(iter(stream), "streamed") == "streamed"  # chunked, zstd
@@ -207,8 +209,9 @@ async def test_default_pool_serves_every_operation_async(objectstore_url: str) -
         for chunk in stream:
             yield chunk
 
-    async with AsyncClient(objectstore_url) as client:
-        assert client._wire is not None and client._http is None
+    async with AsyncClient(objectstore_url, engine="httpx") as client:
+        engine: Any = client._engine
+        assert engine._wire is not None and engine._http is None
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
         assert await session.put(big, "big", compression="none") == "big"
         assert await session.put(chunks(), "streamed") == "streamed"
@@ -221,13 +224,13 @@ async def test_default_pool_serves_every_operation_async(objectstore_url: str) -
 
 
 def test_default_pool_keeps_connections_alive(objectstore_url: str) -> None:
-    with Client(objectstore_url) as client:
+    with Client(objectstore_url, engine="httpx") as client:
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
         for i in range(5):
             session.put(b"x", f"k{i}")
             assert session.head(f"k{i}") is not None
-        assert client._wire is not None
-        assert len(client._wire.pool.connections) == 1
+        engine: Any = client._engine
+        assert len(engine._wire.pool.connections) == 1
 
 
 def test_default_pool_timeouts_surface_as_ours() -> None:
@@ -235,7 +238,9 @@ def test_default_pool_timeouts_surface_as_ours() -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         port = silent.getsockname()[1]
-        with Client(f"http://127.0.0.1:{port}", retries=0, timeout_ms=200) as client:
+        with Client(
+            f"http://127.0.0.1:{port}", retries=0, timeout_ms=200, engine="httpx"
+        ) as client:
             session = client.session(Usecase("u"), org=1)
             with pytest.raises(RequestTimeout) as caught:
                 session.head("k")
