@@ -6,6 +6,7 @@ bodies to httpx.
 from __future__ import annotations
 
 import contextlib
+import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -14,6 +15,7 @@ import httpcore
 import httpx
 
 from ._constants import SOCKET_READ_BYTES
+from ._engines._sockets import arm_quickack
 from ._pool import CORE_ERRORS, Coalescer, to_httpx_error
 
 __all__ = ["AsyncBigReadBackend", "AsyncResponseStream", "connection_pool"]
@@ -23,6 +25,8 @@ class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
         self._writes = Coalescer()
+        # re-arming quick ACKs before each read ends the delayed-ACK stall (_engines._sockets)
+        self._sock: socket.socket | None = stream.get_extra_info("socket")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         held = self._writes.release()
@@ -30,6 +34,8 @@ class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
             # as httpcore does when sending: the server may have answered early
             with contextlib.suppress(httpcore.WriteError):
                 await self._stream.write(held, timeout)
+        if self._sock is not None:
+            arm_quickack(self._sock)
         return await self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:

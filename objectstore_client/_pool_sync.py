@@ -7,6 +7,7 @@ bodies to httpx.
 from __future__ import annotations
 
 import contextlib
+import socket
 import ssl
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ import httpcore
 import httpx
 
 from ._constants import SOCKET_READ_BYTES
+from ._engines._sockets import arm_quickack
 from ._pool import CORE_ERRORS, Coalescer, to_httpx_error
 
 __all__ = ["BigReadBackend", "ResponseStream", "connection_pool"]
@@ -24,6 +26,8 @@ class _BigReadStream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
         self._writes = Coalescer()
+        # re-arming quick ACKs before each read ends the delayed-ACK stall (_engines._sockets)
+        self._sock: socket.socket | None = stream.get_extra_info("socket")
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         held = self._writes.release()
@@ -31,6 +35,8 @@ class _BigReadStream(httpcore.NetworkStream):
             # as httpcore does when sending: the server may have answered early
             with contextlib.suppress(httpcore.WriteError):
                 self._stream.write(held, timeout)
+        if self._sock is not None:
+            arm_quickack(self._sock)
         return self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:

@@ -329,9 +329,9 @@ class NoQuickackClient(EngineClient):
     """The httptools engine with ``TCP_QUICKACK`` disabled: shows what re-arming it buys."""
 
     def __init__(self, url: str) -> None:
-        from objectstore_client._engines import _h1
+        from objectstore_client._engines import _sockets
 
-        _h1._QUICKACK = None
+        _sockets._QUICKACK = None
         super().__init__(url)
 
 

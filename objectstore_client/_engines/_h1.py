@@ -7,12 +7,12 @@ socket read brought as one piece.
 
 from __future__ import annotations
 
-import socket
-import sys
 from typing import Any
 
 import httptools
 import httpx
+
+from ._sockets import arm_quickack, tune_socket
 
 __all__ = [
     "ORIGIN_EXTENSION",
@@ -28,31 +28,6 @@ __all__ = [
 ORIGIN_EXTENSION = "objectstore_origin"
 #: Bytes asked of the socket per read; one read becomes at most one body piece.
 READ_BYTES = 256 * 1024
-#: Re-armed before each read on Linux: ends the delayed-ACK wait (see ``arm_quickack``).
-_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None) if sys.platform == "linux" else None
-
-
-def tune_socket(sock: socket.socket) -> None:
-    """Options for a new connection: no Nagle (the engines coalesce small writes themselves)."""
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    arm_quickack(sock)
-
-
-def arm_quickack(sock: socket.socket) -> None:
-    """Acknowledge the next segments at once instead of after the delayed-ACK timer.
-
-    A server that writes a response in more than one segment without ``TCP_NODELAY`` (the
-    real Objectstore does) holds the second segment back until the first is acknowledged;
-    a client that delays that ACK waits 15-40 ms for every kept-alive GET. Linux leaves
-    quick-ACK mode on its own, so it is re-armed before every read. No-op elsewhere.
-    """
-    if _QUICKACK is not None:
-        try:  # noqa: SIM105 - hot path: try is cheaper than contextlib.suppress
-            sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
-        except OSError:  # a closed or non-TCP socket: the read reports the real problem
-            pass
-
-
 def chunk_frame(size: int) -> bytes:
     """The chunk-size line of one ``Transfer-Encoding: chunked`` chunk."""
     return b"%x\r\n" % size
