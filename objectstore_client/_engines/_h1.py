@@ -28,6 +28,8 @@ __all__ = [
 ORIGIN_EXTENSION = "objectstore_origin"
 #: Bytes asked of the socket per read; one read becomes at most one body piece.
 READ_BYTES = 256 * 1024
+
+
 def chunk_frame(size: int) -> bytes:
     """The chunk-size line of one ``Transfer-Encoding: chunked`` chunk."""
     return b"%x\r\n" % size

@@ -5,7 +5,7 @@ was written) or in a typed ObjectstoreError, never in wrong data, another except
 hang; a POST without a key reaches the server at most once. Timeouts are short and the retry
 budget small so that the whole matrix stays fast; every test has its own timeout.
 
-To run it over other HTTP engines, parametrise the ``faulty`` fixture.
+It runs over every HTTP engine the SDK ships (the ``faulty`` fixture's parameters).
 """
 
 from __future__ import annotations
@@ -107,11 +107,16 @@ def direct_client(objectstore_url: str) -> Iterator[Client]:
         yield client
 
 
-@pytest.fixture(params=["sync", "async"])
+#: (driver, HTTP engine): every engine the SDK ships runs the whole matrix.
+VARIANTS = [(kind, engine) for engine in ("httptools", "httpx") for kind in ("sync", "async")]
+
+
+@pytest.fixture(params=VARIANTS, ids=[f"{kind}-{engine}" for kind, engine in VARIANTS])
 async def faulty(request: pytest.FixtureRequest, proxy: FaultProxy) -> AsyncIterator[ClientAdapter]:
-    """The client under test, talking through the proxy (parametrise here for engines)."""
+    """The client under test, talking through the proxy, on each driver and engine."""
+    kind, engine = request.param
     client = ClientAdapter(
-        str(request.param), proxy.url, timeout_ms=400, connection_kwargs={"retries": POLICY}
+        kind, proxy.url, engine=engine, timeout_ms=400, connection_kwargs={"retries": POLICY}
     )
     yield client
     await client.close()
