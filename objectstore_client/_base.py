@@ -74,12 +74,20 @@ class BaseClient:
         # upstream 0.2.10 spools compressed uploads there; uploads here never touch the disk
         if spool_dir is not None and not isinstance(spool_dir, (str, os.PathLike)):
             raise InvalidInput(f"spool_dir must be a path, got {type(spool_dir).__name__}")
+        try:
+            self._engine_name = choose_engine(engine, connection_kwargs or {})
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
         config = build_config(
             base_url,
             retries=retries,
             timeout_ms=timeout_ms,
             connection_kwargs=connection_kwargs,
-            default_limits=self._default_limits,
+            # the small async default exists for httpcore's async pool, which slows down with
+            # every connection it holds; the SDK's own engine does not
+            default_limits=(
+                SYNC_DEFAULT_LIMITS if self._engine_name == "httptools" else self._default_limits
+            ),
         )
         if config.transport is not None and not isinstance(config.transport, self._transport_type):
             raise InvalidInput(
@@ -98,12 +106,7 @@ class BaseClient:
         # behind a transport of the caller's (httpx.MockTransport in unit tests) there is no
         # base URL to get wrong, and /health may not be served: no probe after a 404
         self._ctx.server.confirmed = config.transport is not None
-        http_kwargs = _http_kwargs(config)
-        try:
-            self._engine_name = choose_engine(engine, http_kwargs)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
-        self._open(http_kwargs)
+        self._open(_http_kwargs(config))
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
         """Open the HTTP engine ``self._engine_name`` (sync or async) and the sleep function."""

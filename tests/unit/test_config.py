@@ -77,13 +77,18 @@ def test_transport_kind_is_checked() -> None:
 
 
 async def test_async_client_pool_is_small_unless_limits_are_given() -> None:
-    # httpcore's async pool costs O(connections) per request, so AsyncClient defaults to 8
+    # httpcore's async pool costs O(connections) per request, so on the httpx engine
+    # AsyncClient defaults to 8; the SDK's own engine has no such cost and gets the sync size
     def pool_size(client: Client | AsyncClient) -> int:
-        engine: Any = client._engine  # the default engine (_engines._sync_h1 / _async_h1)
+        engine: Any = client._engine
+        if engine.name == "httpx":
+            return engine._wire.pool._max_connections  # type: ignore[no-any-return]
         return engine._settings.max_connections  # type: ignore[no-any-return]
 
-    async with AsyncClient("http://h:1") as small:
+    async with AsyncClient("http://h:1", engine="httpx") as small:
         assert pool_size(small) == 8
+    async with AsyncClient("http://h:1") as default:
+        assert pool_size(default) == 32
     async with AsyncClient(
         "http://h:1", connection_kwargs={"limits": httpx.Limits(max_connections=20)}
     ) as given:
