@@ -20,7 +20,7 @@ Messages name the method, path and status; they never contain a token.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -37,6 +37,7 @@ __all__ = [
     "RequestTimeout",
     "TransportError",
     "map_transport_error",
+    "name_server",
     "raise_for_status",
 ]
 
@@ -224,6 +225,29 @@ class ConnectError(TransportError):
 
 class RequestTimeout(TransportError):
     """A connect, read, write or pool timeout expired."""
+
+
+_E = TypeVar("_E", bound=ObjectstoreError)
+
+
+def name_server(error: _E, server: str) -> _E:
+    """Add the server (``host:port``) an error came from to its message, once, and set its
+    ``server`` attribute; returns ``error``. Applied where errors leave a client, so every
+    status and transport error says which server it is about."""
+    if getattr(error, "server", None) is not None or not server:
+        return error
+    error.server = server  # type: ignore[attr-defined]
+    old = str(error.args[0]) if error.args else ""
+    message = f"{old} [server {server}]"
+    error.args = (message, *error.args[1:])
+    if isinstance(error, RequestError) and error.message == old:
+        error.message = message  # the text str() shows (MultipartCompleteError keeps its own)
+    return error
+
+
+def server_of(url: httpx.URL) -> str:
+    """``host:port`` of a URL, with the scheme's default port."""
+    return f"{url.host}:{url.port or {'https': 443}.get(url.scheme, 80)}"
 
 
 def map_transport_error(

@@ -19,9 +19,9 @@ from ._constants import DECODE_PIECE_BYTES
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._core.resume import Download
-from ._exceptions import TransportError, map_transport_error
+from ._exceptions import TransportError, map_transport_error, name_server
 from ._models import Metadata
-from ._pool import origin, stored_body
+from ._pool import origin, server_of_response, stored_body
 
 __all__ = ["AsyncGetResponse", "AsyncPayload"]
 
@@ -56,7 +56,10 @@ class _Body:
             try:
                 chunk = await anext(self._chunks, b"")
             except httpx.TransportError as exc:
-                error = map_transport_error(exc, *origin(self.response))
+                error = name_server(
+                    map_transport_error(exc, *origin(self.response)),
+                    server_of_response(self.response),
+                )
                 error.__cause__ = exc
             else:
                 download = self._download

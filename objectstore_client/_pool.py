@@ -30,7 +30,15 @@ import httpx
 
 from ._constants import COALESCE_WRITE_BYTES
 
-__all__ = ["CORE_ERRORS", "Coalescer", "Wire", "origin", "stored_body", "to_httpx_error"]
+__all__ = [
+    "CORE_ERRORS",
+    "Coalescer",
+    "Wire",
+    "origin",
+    "server_of_response",
+    "stored_body",
+    "to_httpx_error",
+]
 
 #: httpcore's errors and their httpx twins have the same names.
 CORE_ERRORS = (
@@ -60,6 +68,16 @@ def origin(response: httpx.Response) -> tuple[str, str]:
     if found is not None:
         return found  # type: ignore[no-any-return]
     return response.request.method, response.request.url.path
+
+
+def server_of_response(response: httpx.Response) -> str:
+    """``host:port`` a response came from, for error messages; "" when the engine did not
+    attach its request (the message then names method and path only)."""
+    try:
+        url = response.request.url
+    except RuntimeError:
+        return ""
+    return f"{url.host}:{url.port or {'https': 443}.get(url.scheme, 80)}"
 
 
 def stored_body(response: httpx.Response) -> bytes:

@@ -54,7 +54,7 @@ from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
 from ._engines import Engine
 from ._engines._sync import open_engine
-from ._exceptions import TransportError
+from ._exceptions import RequestError, TransportError, name_server, server_of
 from ._io_sync import GetResponse, Payload
 from ._models import (
     CompletePart,
@@ -125,6 +125,9 @@ class Client(BaseClient):
                 effect = flow.send(answer) if error is None else flow.throw(error)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
+            except (RequestError, TransportError) as exc:
+                name_server(exc, server_of(self._base_url))
+                raise
             answer, error = None, None
             try:
                 if isinstance(effect, flows.Progress):

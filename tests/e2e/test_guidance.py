@@ -123,3 +123,21 @@ def test_error_paths_carry_the_base_prefix() -> None:
     with client, pytest.raises(RequestError) as caught:
         client.session(USECASE, org=1).delete("k")
     assert "DELETE /api/objectstore/v1/objects/attachments/org=1/k: boom" in str(caught.value)
+
+
+async def test_errors_name_the_server(kind: str, auth_server: tuple[str, str]) -> None:
+    # a status error (400: no token) and a transport error (nothing listens) both say which
+    # server they are about, as host:port; the token never appears
+    url, _ = auth_server
+    host_port = url.removeprefix("http://").rstrip("/")
+    with pytest.raises(RequestError) as status_error:
+        await call(kind, url, "put", b"x", retries=0)
+    assert f"[server {host_port}]" in str(status_error.value)
+    assert status_error.value.server == host_port  # type: ignore[attr-defined]
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    with pytest.raises(ConnectError) as transport_error:
+        await call(kind, f"http://127.0.0.1:{free}", "head", "k", retries=0)
+    assert f"[server 127.0.0.1:{free}]" in str(transport_error.value)
