@@ -29,12 +29,15 @@ import httpcore
 import httpx
 
 from ._constants import COALESCE_WRITE_BYTES
+from ._exceptions import server_of
 
 __all__ = [
     "CORE_ERRORS",
     "Coalescer",
     "Wire",
+    "json_body",
     "origin",
+    "request_target",
     "server_of_response",
     "stored_body",
     "to_httpx_error",
@@ -77,7 +80,7 @@ def server_of_response(response: httpx.Response) -> str:
         url = response.request.url
     except RuntimeError:
         return ""
-    return f"{url.host}:{url.port or {'https': 443}.get(url.scheme, 80)}"
+    return server_of(url)
 
 
 def stored_body(response: httpx.Response) -> bytes:
@@ -164,26 +167,11 @@ class Wire:
 
     def request(self, kwargs: Mapping[str, Any], content: Any) -> httpcore.Request:
         """The httpcore request for ``build_request``-style kwargs and a body (or None)."""
-        path: str = kwargs["url"]
-        target = self._prefix + (
-            path.lstrip("/").encode("ascii")
-            if _ENCODED_PATH.fullmatch(path)
-            else httpx.URL(path).raw_path.lstrip(b"/")
-        )
-        params = kwargs.get("params")
-        if params:
-            query = "&".join(
-                f"{quote(str(k), safe='')}={quote(_param(v), safe='')}" for k, v in params.items()
-            )
-            target += b"?" + query.encode("ascii")
+        target = request_target(self._prefix, kwargs)
         method = kwargs["method"].upper()
-        headers: dict[str, str] = kwargs["headers"]
-        if "json" in kwargs:  # as httpx encodes it
-            content = json.dumps(
-                kwargs["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode("utf-8")
-            if not any(name.lower() == "content-type" for name in headers):
-                headers = {"Content-Type": "application/json", **headers}
+        headers: Mapping[str, str] = kwargs["headers"]
+        if "json" in kwargs:
+            content, headers = json_body(kwargs["json"], headers)
         given = {name.lower() for name in headers}
         raw = [(k, v) for k, v, lower in self._defaults if lower not in given]
         if "host" not in given:
@@ -215,6 +203,34 @@ class Wire:
             stream=self._stream(answer.stream),
             extensions=extensions,
         )
+
+
+def request_target(prefix: bytes, kwargs: Mapping[str, Any]) -> bytes:
+    """The request target for a generated builder's kwargs: the base URL's path ``prefix``
+    (ending in ``/``), the path as encoded (an already-encoded path is kept verbatim) and the
+    query. Every engine sends exactly this."""
+    path: str = kwargs["url"]
+    target = prefix + (
+        path.lstrip("/").encode("ascii")
+        if _ENCODED_PATH.fullmatch(path)
+        else httpx.URL(path).raw_path.lstrip(b"/")
+    )
+    params = kwargs.get("params")
+    if params:
+        query = "&".join(
+            f"{quote(str(k), safe='')}={quote(_param(v), safe='')}" for k, v in params.items()
+        )
+        target += b"?" + query.encode("ascii")
+    return target
+
+
+def json_body(value: Any, headers: Mapping[str, str]) -> tuple[bytes, Mapping[str, str]]:
+    """A JSON request body encoded as httpx encodes it, and the headers with a JSON
+    ``Content-Type`` unless one is given."""
+    content = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if not any(name.lower() == "content-type" for name in headers):
+        headers = {"Content-Type": "application/json", **headers}
+    return content.encode("utf-8"), headers
 
 
 def _param(value: object) -> str:

@@ -8,18 +8,15 @@ for the engines that write HTTP/1.1 themselves.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from .._pool import json_body, request_target
+
 __all__ = ["BODYLESS_METHODS", "HeadBuilder", "Prepared"]
 
-#: What a path from the generated request builders consists of (already percent-encoded).
-_ENCODED_PATH = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*")
 #: Methods whose request has no body unless one is given.
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
@@ -61,30 +58,14 @@ class HeadBuilder:
 
     def target(self, kwargs: Mapping[str, Any]) -> bytes:
         """The request target: the base URL's path, the encoded path and the query."""
-        path: str = kwargs["url"]
-        target = self._prefix + (
-            path.lstrip("/").encode("ascii")
-            if _ENCODED_PATH.fullmatch(path)
-            else httpx.URL(path).raw_path.lstrip(b"/")
-        )
-        params = kwargs.get("params")
-        if params:
-            query = "&".join(
-                f"{quote(str(k), safe='')}={quote(_param(v), safe='')}" for k, v in params.items()
-            )
-            target += b"?" + query.encode("ascii")
-        return target
+        return request_target(self._prefix, kwargs)
 
     def build(self, kwargs: Mapping[str, Any], content: Any) -> Prepared:
         """The serialised request for ``build_request``-style kwargs and a body (or None)."""
         method = kwargs["method"].upper()
         headers: Mapping[str, str] = kwargs.get("headers") or {}
-        if "json" in kwargs:  # as httpx encodes it
-            content = json.dumps(
-                kwargs["json"], ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode("utf-8")
-            if not any(name.lower() == "content-type" for name in headers):
-                headers = {"Content-Type": "application/json", **headers}
+        if "json" in kwargs:
+            content, headers = json_body(kwargs["json"], headers)
         given = {name.lower() for name in headers}
         own = b"".join(
             [
@@ -114,9 +95,3 @@ def _check_lines(fields: bytes, count: int) -> None:
     """Refuse header lines whose names or values hold CR, LF or NUL (header injection)."""
     if fields.count(b"\n") != count or fields.count(b"\r") != count or b"\x00" in fields:
         raise httpx.LocalProtocolError("a header name or value contains CR, LF or NUL")
-
-
-def _param(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
