@@ -352,7 +352,7 @@ def _batch(
                 body = guard.complete_body(body)
             parts = parse_form_data(content_type, body)
         except ValueError as exc:
-            raise _malformed(plan, str(exc)) from None
+            raise _malformed(ctx, plan, str(exc)) from None
     except ObjectstoreError as exc:  # the whole batch failed: every operation reports it
         return _failed(ops, exc)
     results: Indexed = []
@@ -366,14 +366,14 @@ def _batch(
     if guard is not None and guard.violation is not None:
         # reading stopped there: the operations not answered before it get this error
         answered = {index for index, _ in results}
-        error = _malformed(plan, f"{guard.violation}; stopped reading")
+        error = _malformed(ctx, plan, f"{guard.violation}; stopped reading")
         results += _failed([op for op in ops if op.index not in answered], error)
     return results
 
 
-def _malformed(plan: RequestPlan, problem: str) -> RequestError:
+def _malformed(ctx: OpContext, plan: RequestPlan, problem: str) -> RequestError:
     body = f"malformed batch response: {problem}".encode()
-    return RequestError.from_response(plan.method, plan.path, 200, body)
+    return ctx.response_error(plan, 200, body)
 
 
 def batch_flow(

@@ -123,6 +123,15 @@ class OpContext:
         """A request's path as sent, for messages: with the base URL's path prefix."""
         return urlsplit(self.base_url).path.rstrip("/") + path
 
+    def response_error(
+        self, plan: RequestPlan, status: int, body: bytes, *, hint: str | None = None
+    ) -> RequestError:
+        """The error for an answer to ``plan`` that cannot be used (a refusing status, or a
+        success whose body is not what the protocol promises), naming the path as sent."""
+        return RequestError.from_response(
+            plan.method, self.sent_path(plan.path), status, body, hint=hint
+        )
+
 
 def send(
     ctx: OpContext,
@@ -182,8 +191,7 @@ def send(
             if status == 404:
                 yield from confirm_server(ctx, session, plan)
             hint = auth_hint(status, body, has_token=bool(session.token))
-            shown = ctx.sent_path(plan.path)
-            raise RequestError.from_response(plan.method, shown, status, body, hint=hint)
+            raise ctx.response_error(plan, status, body, hint=hint)
         yield Close(response)
         yield Sleep(decision.delay)
 
@@ -235,9 +243,7 @@ def _put(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
     try:
         key = json.loads(body)["key"]
     except (ValueError, KeyError, TypeError):
-        raise RequestError.from_response(
-            plan.method, ctx.sent_path(plan.path), response.status_code, body
-        ) from None
+        raise ctx.response_error(plan, response.status_code, body) from None
     return str(key)
 
 

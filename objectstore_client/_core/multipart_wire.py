@@ -171,13 +171,13 @@ def plan_complete(
 # -- flows -----------------------------------------------------------------------------------
 
 
-def _json(plan: RequestPlan, status: int, body: bytes) -> dict[str, Any]:
+def _json(ctx: OpContext, plan: RequestPlan, status: int, body: bytes) -> dict[str, Any]:
     try:
         doc = json.loads(body)
     except ValueError:
         doc = None
     if not isinstance(doc, dict):
-        raise RequestError.from_response(plan.method, plan.path, status, body)
+        raise ctx.response_error(plan, status, body)
     return doc
 
 
@@ -185,7 +185,7 @@ def _json_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[
     response = yield from send(ctx, session, plan, frozenset({200, 201}))
     assert response is not None
     body = yield ReadBody(response)
-    return _json(plan, response.status_code, body)
+    return _json(ctx, plan, response.status_code, body)
 
 
 def _initiate(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[tuple[str, str]]:
@@ -194,7 +194,7 @@ def _initiate(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[t
         return str(doc["key"]), check_upload_id(doc["upload_id"])
     except (KeyError, InvalidInput):
         body = json.dumps(doc).encode()
-        raise RequestError.from_response(plan.method, plan.path, 200, body) from None
+        raise ctx.response_error(plan, 200, body) from None
 
 
 def initiate_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[tuple[str, str]]:
@@ -209,9 +209,9 @@ def _put_part(
     response = yield from send(ctx, session, plan, frozenset({200}), progress=progress)
     assert response is not None
     body = yield ReadBody(response)
-    doc = _json(plan, response.status_code, body)
+    doc = _json(ctx, plan, response.status_code, body)
     if not isinstance(doc.get("etag"), str):
-        raise RequestError.from_response(plan.method, plan.path, response.status_code, body)
+        raise ctx.response_error(plan, response.status_code, body)
     return CompletePart(part_number, doc["etag"])
 
 
@@ -245,15 +245,11 @@ def list_parts_flow(
             truncated = bool(doc.get("is_truncated"))
             next_marker = doc.get("next_part_number_marker")
         except (KeyError, TypeError, ValueError):
-            raise RequestError.from_response(
-                plan.method, plan.path, 200, json.dumps(doc).encode()
-            ) from None
+            raise ctx.response_error(plan, 200, json.dumps(doc).encode()) from None
         if not truncated:
             return parts
         if not isinstance(next_marker, int) or (marker is not None and next_marker <= marker):
-            raise RequestError.from_response(
-                plan.method, plan.path, 200, b"truncated parts page without a usable marker"
-            )
+            raise ctx.response_error(plan, 200, b"truncated parts page without a usable marker")
         marker = next_marker
 
 
@@ -282,10 +278,10 @@ def _complete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[s
             return _key_of(plan)
         raise MultipartCompleteError(
             str(error.get("code", "")), str(error.get("message", "")),
-            method=plan.method, path=plan.path,
+            method=plan.method, path=ctx.sent_path(plan.path),
         )  # fmt: skip
     if not isinstance(doc.get("key"), str):
-        raise RequestError.from_response(plan.method, plan.path, 200, json.dumps(doc).encode())
+        raise ctx.response_error(plan, 200, json.dumps(doc).encode())
     return str(doc["key"])
 
 

@@ -11,7 +11,7 @@ import re
 import attrs
 from objectstore_generated.api.objects import get_object
 
-from .._exceptions import InvalidInput, RangeNotSatisfiable, RequestError
+from .._exceptions import InvalidInput, RangeNotSatisfiable
 from .._models import Metadata, RangeResult
 from .flows import Flow, OpContext, ReadBody, measured, send
 from .plan import RequestPlan, SessionInfo, make_plan
@@ -90,22 +90,23 @@ def _read(
     body: bytes = yield ReadBody(response, raw=True)
     status = response.status_code
     header = response.headers.get("content-range", "")
+    shown = ctx.sent_path(plan.path)
     if status == 416:
         match = _UNSATISFIED.fullmatch(header)
         size = int(match.group(1)) if match else None
-        message = f"range {wanted.header} not satisfiable: GET {plan.path} (size {size})"
-        raise RangeNotSatisfiable(message, size, method=plan.method, path=plan.path)
+        message = f"range {wanted.header} not satisfiable: GET {shown} (size {size})"
+        raise RangeNotSatisfiable(message, size, method=plan.method, path=shown)
     metadata = Metadata.from_headers(response.headers)
     if status == 200:  # the server ignored the range (older servers): slice here
         resolved = wanted.resolve(len(body))
         if resolved is None:
-            message = f"range {wanted.header} not satisfiable: GET {plan.path}"
-            raise RangeNotSatisfiable(message, len(body), method=plan.method, path=plan.path)
+            message = f"range {wanted.header} not satisfiable: GET {shown}"
+            raise RangeNotSatisfiable(message, len(body), method=plan.method, path=shown)
         start, end = resolved
         return RangeResult(metadata, body[start : end + 1], start=start, end=end, size=len(body))
     match = _CONTENT_RANGE.fullmatch(header)
     if match is None or int(match.group(2)) - int(match.group(1)) + 1 != len(body):
-        raise RequestError.from_response(plan.method, plan.path, status, b"bad Content-Range")
+        raise ctx.response_error(plan, status, b"bad Content-Range")
     start, end, size = (int(g) for g in match.groups())
     return RangeResult(metadata, body, start=start, end=end, size=size)
 

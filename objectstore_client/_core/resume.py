@@ -122,5 +122,5 @@ def resume_flow(
         raise TransportError(
             f"{error} (could not resume at byte {download.received}: {reason})",
             method=plan.method,
-            path=plan.path,
+            path=ctx.sent_path(plan.path),
         ) from error

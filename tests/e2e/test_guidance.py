@@ -14,11 +14,13 @@ from objectstore_client import (
     AsyncClient,
     Client,
     ConnectError,
+    OperationError,
     RequestError,
     SecretKey,
     Usecase,
 )
 from objectstore_client.testing import LocalObjectstore
+from tests.engines.rawserver import RawServer, Request, ok, serve_forever
 from tests.unit.keys import key_pair
 
 USECASE = Usecase("attachments")
@@ -141,3 +143,31 @@ async def test_errors_name_the_server(kind: str, auth_server: tuple[str, str]) -
     with pytest.raises(ConnectError) as transport_error:
         await call(kind, f"http://127.0.0.1:{free}", "head", "k", retries=0)
     assert f"[server 127.0.0.1:{free}]" in str(transport_error.value)
+
+
+async def test_unusable_success_bodies_name_the_path_as_sent(kind: str) -> None:
+    """A 2xx whose body breaks the protocol (no JSON, a bad Content-Range, no multipart) is a
+    RequestError naming the path with the base URL's prefix, like every other error."""
+
+    def answer(request: Request) -> bytes:
+        if b"range" in request.headers:
+            return b"HTTP/1.1 206 Partial Content\r\ncontent-length: 4\r\n\r\nnope"
+        return ok(b"not what the protocol promises", b"content-type: text/plain\r\n")
+
+    with RawServer(serve_forever(answer)) as server:
+        base = f"{server.url}/api/objectstore"
+        attempts: list[tuple[str, tuple[Any, ...], str]] = [
+            ("initiate_multipart_upload", (), "POST /api/objectstore/v1/objects:multipart/"),
+            ("get_range", ("k", 0, 3), "GET /api/objectstore/v1/objects/attachments/org=1/k"),
+            ("head_many", (["a", "b"],), "POST /api/objectstore/v1/objects:batch/"),
+        ]
+        for method, args, shown in attempts:
+            try:
+                outcome = await call(kind, base, method, *args, retries=0)
+            except RequestError as exc:
+                message = str(exc)
+            else:  # batches report per operation
+                assert isinstance(outcome[0], OperationError), outcome
+                message = outcome[0].message
+            assert shown in message, (method, message)
+            assert f"[server 127.0.0.1:{server.port}]" in message or method == "head_many"
