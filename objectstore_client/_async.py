@@ -79,10 +79,12 @@ class AsyncClient(BaseClient):
     ``(base_url, metrics_backend=None, propagate_traces=False, retries=None, timeout_ms=None,
     connection_kwargs=None, token=None, *, engine="auto")``; the README documents
     ``connection_kwargs``, retries and timeouts. One pool per client; use it as a context
-    manager or call :meth:`close`. The blocking client is thread-safe, its pool sized for
-    concurrent use. The asyncio client belongs to the event loop it is used in; on the httpx
-    engine it holds 8 connections unless ``connection_kwargs["limits"]`` or ``maxsize`` says
-    otherwise (httpcore's async pool slows down with every connection it holds).
+    manager or call :meth:`close`. The blocking client is thread-safe. The pool keeps 32
+    connections alive and opens more while all are busy (a cap only if
+    ``connection_kwargs`` sets one). The asyncio client belongs to the event loop it is used
+    in; on the httpx engine it holds at most 8 connections unless ``connection_kwargs["limits"]``
+    or ``maxsize`` says otherwise (httpcore's async pool slows down with every connection it
+    holds).
 
     ``engine`` picks how requests reach the server (docs/engines.md): ``"auto"`` (default) is
     the SDK's own HTTP/1.1 engine (``"httptools"``), or ``"httpx"`` when ``connection_kwargs``

@@ -8,21 +8,25 @@ key                 meaning
 ``headers``         extra default headers for every request (merged over ``User-Agent``)
 ``verify``          TLS verification: ``True``/``False``, a CA bundle path or an SSLContext
 ``cert``            client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``
-``limits``          an ``httpx.Limits`` (pool size; default 32 connections, 16 kept alive;
-                    AsyncClient: 8, see ``ASYNC_MAX_CONNECTIONS``)
+``limits``          an ``httpx.Limits`` (default: 32 kept alive, more opened while all are
+                    busy; AsyncClient on the httpx engine: at most 8, see
+                    ``ASYNC_MAX_CONNECTIONS``). A ``max_connections`` is a cap: requests
+                    beyond it wait up to the pool timeout
 ``timeout``         an ``httpx.Timeout``, seconds, or a ``urllib3.Timeout`` (its connect and
                     read timeouts), replacing every timeout of the client
 ``proxy``           a proxy URL or ``httpx.Proxy`` (environment proxies are not used)
 ``transport``       an httpx transport (sync for Client, async for AsyncClient); replaces
                     ``verify``, ``cert``, ``limits`` and ``proxy``
-``maxsize``         urllib3 spelling: pool size (``max_connections`` and keep-alive)
+``maxsize``         urllib3 spelling: connections kept alive; more are opened while all
+                    are busy, unless ``block`` is true (then ``maxsize`` is a cap)
 ``ca_certs``        urllib3 spelling: CA bundle path
 ``cert_file``,      urllib3 spelling: client certificate and key paths
 ``key_file``
 ``cert_reqs``       urllib3 spelling: ``"CERT_NONE"`` disables verification
 ``retries``         urllib3 spelling: an int, same as the ``retries`` argument, or a
                     ``urllib3.Retry`` (its ``connect`` count, else ``total``)
-``block``           urllib3 spelling: accepted and ignored (httpx waits for a free connection)
+``block``           urllib3 spelling, with ``maxsize``: wait for a free connection (up to
+                    the pool timeout) instead of opening more
 ==================  ==========================================================================
 """
 
@@ -42,7 +46,6 @@ from ._constants import (
     DEFAULT_BATCH_CONCURRENCY,
     DEFAULT_CONNECT_TIMEOUT_S,
     DEFAULT_INDIVIDUAL_CONCURRENCY,
-    DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
     DEFAULT_MULTIPART_THRESHOLD_BYTES,
     DEFAULT_PART_SIZE_BYTES,
@@ -70,8 +73,7 @@ __all__ = [
 ]
 
 SYNC_DEFAULT_LIMITS = httpx.Limits(
-    max_connections=DEFAULT_MAX_CONNECTIONS,
-    max_keepalive_connections=DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+    max_connections=None, max_keepalive_connections=DEFAULT_MAX_KEEPALIVE_CONNECTIONS
 )
 ASYNC_DEFAULT_LIMITS = httpx.Limits(
     max_connections=ASYNC_MAX_CONNECTIONS, max_keepalive_connections=ASYNC_MAX_CONNECTIONS
@@ -239,6 +241,12 @@ def _retries(value: object) -> int:
     return value
 
 
+def _pool_size(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(f"maxsize must be an int >= 1, got {value!r}")
+    return value
+
+
 def _number(value: object) -> float | None:
     """Seconds, or None for urllib3's "not set" sentinel and None."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -300,7 +308,9 @@ def build_config(
     retry = _retry_policy(
         _urllib3_retries(options.pop("retries")) if "retries" in options else retries
     )
-    options.pop("block", None)
+    block = options.pop("block", False)
+    if not isinstance(block, bool):
+        raise InvalidInput(f"block must be True or False, got {block!r}")
 
     headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
     headers.update(_extra_headers(options.pop("headers", None)))
@@ -317,8 +327,10 @@ def build_config(
         "follow_redirects": False,
     }
     if "maxsize" in options:
-        size = _retries(options.pop("maxsize"))
-        kwargs["limits"] = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        size = _pool_size(options.pop("maxsize"))
+        kwargs["limits"] = httpx.Limits(
+            max_connections=size if block else None, max_keepalive_connections=size
+        )
     _tls_options(options, kwargs)
     for key in ("verify", "cert", "proxy"):
         if key in options:

@@ -34,10 +34,13 @@ MAX_RETRY_AFTER_S = 5.0
 #: Statuses that idempotent requests retry.
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
-#: One pool per client, sized for concurrent use (upstream's urllib3 pool had maxsize=1).
-DEFAULT_MAX_CONNECTIONS = 32
-DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 16
-#: AsyncClient's pool (all kept alive) unless ``connection_kwargs["limits"]`` says otherwise.
+#: Connections a client keeps alive (upstream's urllib3 pool kept 1). By default the pool is
+#: not a cap: when every kept connection is busy it opens another, and closes the extras once
+#: they are free (urllib3's ``block=False``). A cap would make a caller who holds downloads
+#: open while it writes (a streamed copy, ``get`` -> ``put(payload)``) wait on itself.
+DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 32
+#: AsyncClient's pool on the httpx engine, a cap (all kept alive) unless
+#: ``connection_kwargs["limits"]`` or ``maxsize`` says otherwise.
 #: httpcore 1.0.9's async pool scans every connection for every request (``is_idle`` /
 #: ``has_expired`` polls each socket), so its cost grows with the pool: 16 tasks over 16
 #: connections did 155 puts/s, over <= 8 connections 447. Extra tasks wait for a connection.

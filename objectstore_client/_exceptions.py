@@ -262,9 +262,10 @@ def map_transport_error(
         message += f" ({hint})"
     if isinstance(exc, httpx.PoolTimeout):
         message += (
-            " (every pooled connection stayed busy: read each download's payload to the end or "
-            "close it (`with result.payload:`), or allow more connections with "
-            "connection_kwargs={'maxsize': N})"
+            " (every pooled connection stayed busy and the pool is capped: read each "
+            "download's payload to the end or close it (`with result.payload:`), or let the "
+            "pool open more connections: connection_kwargs={'maxsize': N} without "
+            "'block': True, or an httpx.Limits with max_connections=None)"
         )
     unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, httpx.TimeoutException):

@@ -7,8 +7,10 @@ import asyncio
 import hashlib
 import logging
 import os
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -26,6 +28,7 @@ from objectstore_client import (
     TransportError,
     Usecase,
 )
+from objectstore_client._engines import EngineName
 from objectstore_client.testing.faults import (
     Cut,
     Delay,
@@ -263,28 +266,79 @@ async def test_a_zstd_body_from_an_async_mock_transport_is_decoded_once() -> Non
     await client.close()
 
 
-async def test_streamed_copies_beyond_the_pool_size_complete(objectstore_url: str) -> None:
-    """get -> put(payload) in 9 tasks over 8 connections deadlocked; now every copy ends:
-    copied, or a typed error that says the pool was exhausted."""
-    async with AsyncClient(
-        objectstore_url, connection_kwargs={"timeout": httpx.Timeout(5.0, pool=1.0)}
-    ) as client:
+COPIES = 40  # more than the 32 connections a client keeps alive
+
+
+@pytest.mark.parametrize("engine", ["httptools", "httpx"])
+async def test_streamed_copies_beyond_the_pool_size_complete(
+    objectstore_url: str, engine: EngineName
+) -> None:
+    """get -> put(payload) holds one connection per open download while it writes: with a
+    capped pool, 9 tasks over 8 connections (32 threads over 32) deadlocked. The pool now
+    opens more connections while all are busy, so every copy completes, byte for byte."""
+    kwargs = {} if engine == "httptools" else {"maxsize": 8}  # httpx async caps at 8 otherwise
+    async with AsyncClient(objectstore_url, engine=engine, connection_kwargs=kwargs) as client:
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:12])
-        for i in range(9):
-            await session.put(TEXT[: 200_000 + i], key=f"src{i}")
+        await asyncio.gather(
+            *(session.put(TEXT[: 100_000 + i], key=f"s{i}") for i in range(COPIES))
+        )
+        opened = [await session.get(f"s{i}") for i in range(COPIES)]  # all held open at once
 
         async def copy(i: int) -> str:
-            result = await session.get(f"src{i}")
+            result = opened[i]
             assert result is not None
 
             async def chunks() -> AsyncIterator[bytes]:
                 async for chunk in result.payload:
                     yield chunk
 
-            return await session.put(chunks(), key=f"dst{i}")
+            return await session.put(chunks(), key=f"d{i}")
 
-        outcomes = await asyncio.gather(*(copy(i) for i in range(9)), return_exceptions=True)
-    for outcome in outcomes:
-        assert isinstance(outcome, (str, RequestTimeout)), outcome
-        if isinstance(outcome, RequestTimeout):
-            assert "pooled connection" in str(outcome)
+        assert await asyncio.gather(*(copy(i) for i in range(COPIES))) == [
+            f"d{i}" for i in range(COPIES)
+        ]
+        for i in range(COPIES):
+            result = await session.get(f"d{i}")
+            assert result is not None and await result.payload.read() == TEXT[: 100_000 + i]
+
+
+@pytest.mark.parametrize("engine", ["httptools", "httpx"])
+def test_streamed_copies_in_threads_beyond_the_pool_size_complete(
+    objectstore_url: str, engine: EngineName
+) -> None:
+    with Client(objectstore_url, engine=engine) as client:
+        session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:12])
+        for i in range(COPIES):
+            session.put(TEXT[: 100_000 + i], key=f"s{i}")
+        barrier = threading.Barrier(COPIES, timeout=20)
+
+        def copy(i: int) -> str:
+            result = session.get(f"s{i}")
+            assert result is not None
+            barrier.wait()  # every thread holds its download open before any writes
+            return session.put(iter(result.payload), key=f"d{i}")
+
+        with ThreadPoolExecutor(COPIES) as pool:
+            keys = list(pool.map(copy, range(COPIES)))
+        assert keys == [f"d{i}" for i in range(COPIES)]
+        for i in (0, COPIES - 1):
+            result = session.get(f"d{i}")
+            assert result is not None and result.payload.read() == TEXT[: 100_000 + i]
+
+
+async def test_a_capped_pool_fails_typed_and_says_what_to_do(objectstore_url: str) -> None:
+    """With a cap asked for (urllib3's block=True), a full pool is a RequestTimeout after the
+    pool timeout, never a hang, and its message says how to get out."""
+    options = {"maxsize": 2, "block": True, "timeout": httpx.Timeout(5.0, pool=0.3)}
+    async with AsyncClient(objectstore_url, retries=0, connection_kwargs=options) as client:
+        session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:12])
+        await session.put(b"x" * 1000, key="k")
+        held = [await session.get("k"), await session.get("k")]
+        with pytest.raises(RequestTimeout) as caught:
+            await session.head("k")
+        message = str(caught.value)
+        assert "with result.payload:" in message and "'block': True" in message
+        assert caught.value.maybe_sent is False
+        for result in held:
+            assert result is not None and await result.payload.read() == b"x" * 1000
+        assert await session.head("k") is not None  # slots are free again

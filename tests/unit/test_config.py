@@ -16,7 +16,8 @@ def test_defaults_match_upstream_without_the_write_trap() -> None:
     assert config.retry.max_retries == 10
     assert config.retry.deadline == 10
     limits = config.httpx_kwargs["limits"]
-    assert limits.max_connections >= 16
+    # the pool grows while every connection is busy (a streamed copy must not wait on itself)
+    assert limits.max_connections is None and limits.max_keepalive_connections == 32
     config = build_config("http://h:1", retries=0, timeout_ms=2500, connection_kwargs=None)
     assert config.retry.max_retries == 0
     assert config.httpx_kwargs["timeout"].read == 2.5
@@ -76,27 +77,37 @@ def test_transport_kind_is_checked() -> None:
         Client("http://h", token=42)  # type: ignore[arg-type]
 
 
-async def test_async_client_pool_is_small_unless_limits_are_given() -> None:
+async def test_pool_caps_only_where_asked() -> None:
     # httpcore's async pool costs O(connections) per request, so on the httpx engine
-    # AsyncClient defaults to 8; the SDK's own engine has no such cost and gets the sync size
-    def pool_size(client: Client | AsyncClient) -> int:
+    # AsyncClient is capped at 8; elsewhere the pool keeps 32 and opens more while all are busy
+    def pool(client: Client | AsyncClient) -> tuple[int | None, int | None]:
         engine: Any = client._engine
         if engine.name == "httpx":
-            return engine._wire.pool._max_connections  # type: ignore[no-any-return]
-        return engine._settings.max_connections  # type: ignore[no-any-return]
+            wire = engine._wire.pool
+            return wire._max_connections, wire._max_keepalive_connections
+        settings = engine._settings
+        capped = settings.max_connections < 1_000_000
+        return (settings.max_connections if capped else None), settings.max_keepalive
 
     async with AsyncClient("http://h:1", engine="httpx") as small:
-        assert pool_size(small) == 8
+        assert pool(small) == (8, 8)
     async with AsyncClient("http://h:1") as default:
-        assert pool_size(default) == 32
+        assert pool(default) == (None, 32)
     async with AsyncClient(
         "http://h:1", connection_kwargs={"limits": httpx.Limits(max_connections=20)}
     ) as given:
-        assert pool_size(given) == 20
+        assert pool(given) == (20, 20)
     async with AsyncClient("http://h:1", connection_kwargs={"maxsize": 12}) as legacy:
-        assert pool_size(legacy) == 12
+        assert pool(legacy) == (None, 12)  # urllib3's block=False: keeps 12, opens more
+    async with AsyncClient("http://h:1", connection_kwargs={"maxsize": 12, "block": True}) as cap:
+        assert pool(cap) == (12, 12)
     with Client("http://h:1") as sync:
-        assert pool_size(sync) == 32
+        assert pool(sync) == (None, 32)
+    with Client("http://h:1", engine="httpx") as sync_httpx:
+        assert pool(sync_httpx)[1] == 32
+    for bad in ({"maxsize": 0}, {"maxsize": True}, {"maxsize": 2, "block": "yes"}):
+        with pytest.raises(InvalidInput, match=r"maxsize|block"):
+            Client("http://h:1", connection_kwargs=bad)
 
 
 def test_upload_concurrency_default_follows_the_cores() -> None:
