@@ -101,7 +101,12 @@ class BaseClient:
         self._token = check_token(token)
         self._tokens = TokenCache(time.time)
         self._ctx = flows.OpContext(
-            config.retry, time.monotonic, random.random, str(config.base_url).rstrip("/")
+            config.retry,
+            time.monotonic,
+            random.random,
+            str(config.base_url).rstrip("/"),
+            # the default backend discards everything: then no records are even built
+            metrics=type(self._metrics) is not NoOpMetricsBackend,
         )
         # behind a transport of the caller's (httpx.MockTransport in unit tests) there is no
         # base URL to get wrong, and /health may not be served: no probe after a 404

@@ -211,7 +211,15 @@ class Scope:
 
 
 def _header_lookup(headers: Mapping[str, str]) -> dict[str, str]:
-    return {str(name).lower(): value for name, value in headers.items()}
+    """Lower-case names to values; a repeated header's values are joined with ", "."""
+    # httpx.Headers: multi_items() is the cheap view (names already lower-case)
+    multi_items = getattr(headers, "multi_items", None)
+    pairs = multi_items() if multi_items is not None else headers.items()
+    lookup: dict[str, str] = {}
+    for name, value in pairs:
+        name = str(name).lower()
+        lookup[name] = f"{lookup[name]}, {value}" if name in lookup else value
+    return lookup
 
 
 @overload

@@ -87,9 +87,24 @@ def _compressor() -> zstandard.ZstdCompressor:
     return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True)
 
 
+#: Compressors for one-shot use, reused: creating one costs more than compressing 1 KiB.
+#: An instance serves one caller at a time; ``list.pop``/``append`` are atomic, so threads
+#: never share one.
+_IDLE_COMPRESSORS: list[zstandard.ZstdCompressor] = []
+_MAX_IDLE_COMPRESSORS = 16
+
+
 def compress_once(data: bytes | memoryview) -> bytes:
     """Compress a small input in one call (the frame records its size and checksum)."""
-    return _compressor().compress(data)
+    try:
+        compressor = _IDLE_COMPRESSORS.pop()
+    except IndexError:
+        compressor = _compressor()
+    try:
+        return compressor.compress(data)
+    finally:
+        if len(_IDLE_COMPRESSORS) < _MAX_IDLE_COMPRESSORS:
+            _IDLE_COMPRESSORS.append(compressor)
 
 
 class ReadableSource(Protocol):

@@ -118,6 +118,8 @@ class OpContext:
     random: Callable[[], float]
     base_url: str = ""
     server: ServerCheck = attrs.field(factory=ServerCheck)
+    #: False when metrics go nowhere (the default backend): no records are built.
+    metrics: bool = True
 
     def sent_path(self, path: str) -> str:
         """A request's path as sent, for messages: with the base URL's path prefix."""
@@ -225,6 +227,8 @@ def measured(
     sizes: Callable[[], dict[str, Any]],
 ) -> Flow[T]:
     """Run ``inner`` and emit the operation's metrics, on failure too."""
+    if not ctx.metrics:
+        return (yield from inner)
     start = ctx.clock()
     try:
         result = yield from inner
@@ -288,7 +292,8 @@ def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metad
     response = yield from send(ctx, session, plan, frozenset({200, 204}))
     if response is None:
         return None
-    yield ReadBody(response)
+    # no body to decode: raw skips setting up a decoder for the object's Content-Encoding
+    yield ReadBody(response, raw=True)
     return Metadata.from_headers(response.headers)
 
 

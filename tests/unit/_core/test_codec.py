@@ -203,3 +203,19 @@ def test_encode_part_survives_garbage_collection() -> None:
     finally:
         sys.unraisablehook = previous
     assert unraisable == []
+
+
+def test_one_shot_compressors_are_reused_but_never_shared_between_threads() -> None:
+    """compress_once keeps compressors for reuse; frames made in 8 threads at once must each
+    decode to their own input (a compressor used by two threads at once corrupts both)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def roundtrip(seed: int) -> bool:
+        for i in range(200):
+            data = b"%d-%d " % (seed, i) * (50 + i)
+            if zstandard.ZstdDecompressor().decompress(compress_once(data)) != data:
+                return False
+        return True
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(roundtrip, range(8)))
