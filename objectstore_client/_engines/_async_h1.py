@@ -274,13 +274,17 @@ class _Body(httpx.AsyncByteStream):
 
 
 class _Slots:
-    """At most ``size`` connections in use; waiters are served first come, first served."""
+    """At most ``size`` connections in use (None: no cap); waiters are served first come,
+    first served."""
 
-    def __init__(self, size: int) -> None:
-        self._free = size
+    def __init__(self, size: int | None) -> None:
+        self._capped = size is not None
+        self._free = size or 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
     async def acquire(self, timeout: float | None) -> None:
+        if not self._capped:
+            return
         if self._free > 0 and not self._waiters:
             self._free -= 1
             return
@@ -307,6 +311,8 @@ class _Slots:
                 timer.cancel()
 
     def release(self) -> None:
+        if not self._capped:
+            return
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():

@@ -26,11 +26,12 @@ class Settings:
         self.write_timeout: float | None = timeout.write
         self.pool_timeout: float | None = timeout.pool
         limits: httpx.Limits = http_kwargs.get("limits") or httpx.Limits()
-        self.max_connections: int = limits.max_connections or 1_000_000
+        #: None: no cap, the pool opens a connection whenever none is free.
+        self.max_connections: int | None = limits.max_connections
         self.max_keepalive: int = (
-            self.max_connections
-            if limits.max_keepalive_connections is None
-            else limits.max_keepalive_connections
+            limits.max_keepalive_connections
+            if limits.max_keepalive_connections is not None
+            else limits.max_connections or 1_000_000
         )
         self.keepalive_expiry: float | None = limits.keepalive_expiry
         self.ssl_context: ssl.SSLContext | None = None

@@ -153,6 +153,16 @@ class _Body(httpx.SyncByteStream):
             self._engine._release(conn, reuse=exchange.done and exchange.keep_alive)
 
 
+class _Uncapped:
+    """The slots of a pool without a cap: taking one never waits (and costs no lock)."""
+
+    def acquire(self, timeout: float = -1) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
 class H1Engine:
     """Sends requests over a pool of HTTP/1.1 connections; answers are ``httpx.Response``s."""
 
@@ -163,7 +173,11 @@ class H1Engine:
         self._builder = HeadBuilder(http_kwargs)
         self._idle: list[_Connection] = []
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(settings.max_connections)
+        self._slots: threading.BoundedSemaphore | _Uncapped = (
+            _Uncapped()
+            if settings.max_connections is None
+            else threading.BoundedSemaphore(settings.max_connections)
+        )
         self._closed = False
 
     def send(
