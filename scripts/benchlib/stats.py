@@ -197,7 +197,15 @@ def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
         else:
             met = ratio >= target.min_ratio
             note = _limit_note(by_key, row, target)
-            verdicts.append(Verdict(name, goal, f"{ratio:.2f}", met, note))
+            measured = f"{ratio:.2f}"
+            if target.cpu_below:
+                goal += ", client CPU/unit below it"
+                ours, theirs = row.cpu.get(spec.OURS), row.cpu.get(spec.BASELINE)
+                cpu_met = ours is not None and theirs is not None and ours < theirs
+                met = met and cpu_met
+                if ours is not None and theirs is not None:
+                    measured += f"; CPU {ours * 1e3:.2f} vs {theirs * 1e3:.2f} ms/MB"
+            verdicts.append(Verdict(name, goal, measured, met, note))
     rss_by_workload = {r.workload: r for r in rss_rows}
     for workload in spec.RSS_TARGETS:
         name = f"{workload} peak RSS"

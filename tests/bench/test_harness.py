@@ -71,8 +71,10 @@ def test_not_available_api_and_verdicts() -> None:
         rec("many", spec.UPSTREAM, 0, write=20.0, read=20.0, total=20.0),
         rec("up_text", spec.OURS, 0, upload=300.0),
         rec("up_text", spec.UPSTREAM, 0, upload=250.0),
-        {**rec("dl_text", spec.OURS, 0, download=900.0)},
+        {**rec("dl_text", spec.OURS, 0, download=1300.0), "cpu_per_unit": {"download": 0.0007}},
         {**rec("dl_text", spec.UPSTREAM, 0, download=800.0)},
+        {**rec("dl_rand", spec.OURS, 0, download=1300.0), "cpu_per_unit": {"download": 0.002}},
+        {**rec("dl_rand", spec.UPSTREAM, 0, download=800.0)},
         rec("ceil_zstd", spec.RAW, 0, compress_text_1t=200.0, compress_text_mt=300.0),
     ]
     records[2].update(rss_baseline_mib=40.0, rss_peak_mib=60.0)
@@ -85,7 +87,9 @@ def test_not_available_api_and_verdicts() -> None:
     assert verdicts["up_text upload"].met is False  # 1.2 < 1.5
     assert verdicts["up_text upload"].measured == "1.20"
     assert verdicts["up_text upload"].note == ("needs 375 MB/s; zstd all cores / 1 core = 1.50")
-    assert verdicts["dl_text download"].met is True
+    assert verdicts["dl_text download"].met is True  # 1.62 >= 1.5 and 0.70 < 1.00 ms/MB
+    assert verdicts["dl_text download"].measured == "1.62; CPU 0.70 vs 1.00 ms/MB"
+    assert verdicts["dl_rand download"].met is False  # fast enough, but more CPU per MB
     assert verdicts["up_text peak RSS"].met is True  # +20 MiB
     assert verdicts["dl_text peak RSS"].met is False  # +100 MiB
     assert verdicts["small_seq put"].met is None  # not run
