@@ -103,7 +103,7 @@ async def test_missing_permission(auth_client: Factory, auth_server: AuthServer)
 async def test_minted_tokens_and_object_urls(auth_client: Factory, auth_server: AuthServer) -> None:
     org = _org()
     session = auth_client(SecretKey(KID, auth_server.private_pem)).session("attachments", org=org)
-    await session.put(b"shared", key="a b", compression="none")
+    await session.put(b"shared", key="a b", compress="none")
     read_token = session.mint_token(permissions=[Permission.OBJECT_READ], expiry_seconds=30)
     claims = jwt.decode(read_token, options={"verify_signature": False})
     assert claims["permissions"] == ["object.read"]

@@ -160,7 +160,7 @@ def slow_reader() -> Iterator[str]:
 async def test_connect_timeout_does_not_limit_slow_uploads(kind: str, slow_reader: str) -> None:
     adapter = ClientAdapter(kind, slow_reader, retries=0)  # 100 ms connect timeout
     try:
-        key = await adapter.session().put(b"x" * (32 << 20), key="k", compression="none")
+        key = await adapter.session().put(b"x" * (32 << 20), key="k", compress="none")
         assert key == "k"
     finally:
         await adapter.close()

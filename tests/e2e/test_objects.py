@@ -109,7 +109,7 @@ async def test_scopes_in_order_and_empty(client: ClientAdapter) -> None:
 
 
 async def test_compression_options(session: SessionAdapter) -> None:
-    plain = await session.put(TEXT, key="plain", compression="none")
+    plain = await session.put(TEXT, key="plain", compress="none")
     packed = await session.put(TEXT, key="packed")
     plain_head = await session.head(plain)
     packed_head = await session.head(packed)
@@ -201,7 +201,7 @@ async def test_streaming_sources(
     with path.open("rb") as opened:
         sources.append(opened)
         for i, source in enumerate(sources):
-            key = await session.put(source, key=f"source-{i}", compression=compression)
+            key = await session.put(source, key=f"source-{i}", compress=compression)
             result = await session.get_bytes(key)
             assert result is not None, source
             assert result[1] == expected, source
@@ -251,7 +251,7 @@ def test_sync_payload_file_api(objectstore_url: str) -> None:
 
 
 async def test_object_url_fetches_the_object(session: SessionAdapter) -> None:
-    await session.put(b"via url", key="a b/ü", compression="none")
+    await session.put(b"via url", key="a b/ü", compress="none")
     url = session.object_url("a b/ü")
     assert "/a%20b/%C3%BC" in url
     async with httpx.AsyncClient() as http:

@@ -51,7 +51,7 @@ def fetch(url: str, method: str = "GET") -> tuple[int, bytes]:
 
 
 async def test_presigned_get_and_head(signed: SessionAdapter) -> None:
-    await signed.put(b"hello world", "docs/a b%.txt", compression="none")
+    await signed.put(b"hello world", "docs/a b%.txt", compress="none")
     url = signed.raw.presigned_object_url("GET", "docs/a b%.txt")
     assert fetch(url) == (200, b"hello world")
     assert fetch(url, "HEAD")[0] == 204  # a GET signature is valid for HEAD
@@ -61,7 +61,7 @@ async def test_presigned_get_and_head(signed: SessionAdapter) -> None:
 
 
 async def test_presigned_urls_expire(signed: SessionAdapter, clock: FakeClock) -> None:
-    await signed.put(b"short-lived", "k", compression="none")
+    await signed.put(b"short-lived", "k", compress="none")
     url = signed.raw.presigned_object_url("GET", "k", timedelta(seconds=30))
     assert fetch(url)[0] == 200
     clock.advance(31)
@@ -72,8 +72,8 @@ async def test_presigned_urls_expire(signed: SessionAdapter, clock: FakeClock) -
 
 
 async def test_tampered_urls_are_refused(signed: SessionAdapter) -> None:
-    await signed.put(b"secret", "k", compression="none")
-    await signed.put(b"other", "other", compression="none")
+    await signed.put(b"secret", "k", compress="none")
+    await signed.put(b"other", "other", compress="none")
     url = signed.raw.presigned_object_url("GET", "k")
     base, sig = url.rsplit("os_sig=", 1)
     flipped = sig[:10] + ("A" if sig[10] != "A" else "B") + sig[11:]
@@ -83,7 +83,7 @@ async def test_tampered_urls_are_refused(signed: SessionAdapter) -> None:
 
 
 async def test_object_url_with_a_read_only_token(signed: SessionAdapter) -> None:
-    await signed.put(b"tokened", "t", compression="none")
+    await signed.put(b"tokened", "t", compress="none")
     url = signed.object_url("t", token_validity=timedelta(minutes=5))
     assert fetch(url) == (200, b"tokened")
     assert fetch(url, "DELETE")[0] == 403

@@ -24,7 +24,7 @@ DATA = bytes(range(256)) * 4  # 1024 bytes
 async def test_ranges_of_an_uncompressed_object(
     session: SessionAdapter, args: tuple[int, ...], kwargs: dict[str, int], start: int, end: int
 ) -> None:
-    await session.put(DATA, "plain", compression="none")
+    await session.put(DATA, "plain", compress="none")
     result = await session.call("get_range", "plain", *args, **kwargs)
     assert isinstance(result, RangeResult)
     assert (result.start, result.end, result.size) == (start, end, len(DATA))
@@ -47,7 +47,7 @@ async def test_ranges_of_a_compressed_object_are_stored_bytes(session: SessionAd
 
 async def test_missing_and_unsatisfiable(session: SessionAdapter) -> None:
     assert await session.call("get_range", "absent", 0, 1) is None
-    await session.put(DATA, "plain", compression="none")
+    await session.put(DATA, "plain", compress="none")
     with pytest.raises(RangeNotSatisfiable) as info:
         await session.call("get_range", "plain", 1024)
     assert info.value.status == 416 and info.value.size == 1024

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.unit.keys import key_pair
 
 QUICK_START = """
@@ -126,6 +128,10 @@ def test_readme_examples_run_as_written(objectstore_url: str) -> None:
     ):  # fmt: skip
         code = snippet.replace("http://localhost:8888", objectstore_url)
         code = code.replace('"<private key>"', repr(private_pem))
+        if snippet is COMPRESSION:  # upstream 0.2.10 deprecated compression= too
+            with pytest.warns(DeprecationWarning, match="use `compress` instead"):
+                exec(compile(code, "README.md", "exec"), namespace)
+            continue
         exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["content"] == b"Hello, world!"
     assert "os_auth=" in namespace["url"]

@@ -34,7 +34,7 @@ async def test_retries_idempotent_requests_on_503_with_backoff(mock_client: Mock
         return httpx.Response(503) if len(calls) < 3 else _stored(request)
 
     client = mock_client(handler)
-    key = await client.session().put(b"payload", key="k", compression="none")
+    key = await client.session().put(b"payload", key="k", compress="none")
     assert key == "k"
     assert calls == [b"payload"] * 3
     assert len(client.sleeps) == 2  # type: ignore[attr-defined]
@@ -81,7 +81,7 @@ async def test_streamed_iterator_put_is_not_replayed(mock_client: MockFactory) -
         yield b"b"
 
     with pytest.raises(RequestError):
-        await mock_client(handler).session().put(chunks(), key="k", compression="none")
+        await mock_client(handler).session().put(chunks(), key="k", compress="none")
     assert calls == [b"ab"]
 
 
@@ -147,7 +147,7 @@ async def test_request_headers_and_encoding(mock_client: MockFactory) -> None:
         metadata={"Foo": "bar"},
         origin="10.0.0.1",
         filename="",
-        compression="none",
+        compress="none",
     )
     request = seen[0]
     assert request.url.raw_path == b"/v1/objects/attachments/org=1;p=x/a%20b/100%25/%C3%BC%3F%23"

@@ -190,7 +190,7 @@ def test_default_pool_serves_every_operation_sync(objectstore_url: str) -> None:
         engine: Any = client._engine
         assert engine._wire is not None and engine._http is None
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
-        assert session.put(big, "big", compression="none") == "big"
+        assert session.put(big, "big", compress="none") == "big"
         assert session.put(iter(stream), "streamed") == "streamed"  # chunked, zstd
         found = session.get("big")
         assert found is not None and found.payload.read() == big
@@ -213,7 +213,7 @@ async def test_default_pool_serves_every_operation_async(objectstore_url: str) -
         engine: Any = client._engine
         assert engine._wire is not None and engine._http is None
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
-        assert await session.put(big, "big", compression="none") == "big"
+        assert await session.put(big, "big", compress="none") == "big"
         assert await session.put(chunks(), "streamed") == "streamed"
         found = await session.get("big")
         assert found is not None and await found.payload.read() == big
