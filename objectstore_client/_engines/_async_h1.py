@@ -18,7 +18,15 @@ from typing import Any
 
 import httpx
 
-from ._h1 import ORIGIN_EXTENSION, READ_BYTES, Exchange, arm_quickack, chunk_frame, tune_socket
+from ._h1 import (
+    ORIGIN_EXTENSION,
+    READ_BYTES,
+    Exchange,
+    WriteJoiner,
+    arm_quickack,
+    tune_socket,
+    whole_body_writes,
+)
 from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
@@ -26,8 +34,6 @@ __all__ = ["AsyncH1Engine"]
 
 #: Parsed body bytes held for the reader before the transport stops reading.
 _HIGH_WATER = 4 * READ_BYTES
-#: Small writes are joined so that a small request leaves in one segment.
-_JOIN_BYTES = 64 * 1024
 
 
 def _expire(waiter: asyncio.Future[None], error: type[httpx.TimeoutException], what: str) -> None:
@@ -167,40 +173,19 @@ class _Connection(asyncio.BufferedProtocol):
         if self._sock is not None:
             arm_quickack(self._sock)
         body = request.body
-        if body is None:
-            transport.write(request.head)
-        elif isinstance(body, (bytes, bytearray, memoryview)):
-            if len(body) <= _JOIN_BYTES:
-                transport.write(request.head + body)
-            else:
-                transport.write(request.head)
-                transport.write(body)
+        if body is None or isinstance(body, (bytes, bytearray, memoryview)):
+            for piece in whole_body_writes(request.head, body):
+                transport.write(piece)
         else:
-            await self._write_stream(request.head, body, request.chunked, timeout)
+            joiner = WriteJoiner(request.head, request.chunked)
+            async for chunk in _aiter(body):
+                due = joiner.add(chunk)
+                if due is not None:
+                    transport.write(due[0])
+                    transport.write(due[1])
+                    await self.drain(timeout)
+            transport.write(joiner.finish())
         await self.drain(timeout)
-
-    async def _write_stream(
-        self, head: bytes, chunks: Any, chunked: bool, timeout: float | None
-    ) -> None:
-        transport = self.transport
-        assert transport is not None
-        pending = head
-        async for chunk in _aiter(chunks):
-            size = len(chunk) if isinstance(chunk, bytes) else memoryview(chunk).nbytes
-            if not size:
-                continue
-            if chunked:
-                pending += chunk_frame(size)
-            if size + len(pending) <= _JOIN_BYTES:
-                pending += chunk
-            else:
-                transport.write(pending)
-                transport.write(chunk)
-                pending = b""
-                await self.drain(timeout)
-            if chunked:
-                pending += b"\r\n"
-        transport.write(pending + b"0\r\n\r\n" if chunked else pending)
 
     async def drain(self, timeout: float | None) -> None:
         """Until the transport's write buffer is below its high-water mark."""

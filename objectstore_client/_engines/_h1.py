@@ -18,6 +18,8 @@ __all__ = [
     "ORIGIN_EXTENSION",
     "READ_BYTES",
     "Exchange",
+    "WriteJoiner",
+    "whole_body_writes",
     "arm_quickack",
     "chunk_frame",
     "parse_error",
@@ -33,6 +35,55 @@ READ_BYTES = 256 * 1024
 def chunk_frame(size: int) -> bytes:
     """The chunk-size line of one ``Transfer-Encoding: chunked`` chunk."""
     return b"%x\r\n" % size
+
+
+#: Writes up to this size are joined with what is pending, so that a small request leaves in
+#: one segment; larger chunks are written as they are (no copy).
+JOIN_BYTES = 64 * 1024
+
+
+def whole_body_writes(head: bytes, body: bytes | bytearray | memoryview | None) -> tuple[Any, ...]:
+    """The writes of a request whose body is in memory (or absent): one when it is small."""
+    if body is None:
+        return (head,)
+    if len(head) + memoryview(body).nbytes <= JOIN_BYTES:
+        return (head + body,)
+    return (head, body)
+
+
+class WriteJoiner:
+    """The writes of one request with a streamed body: its head, then its body chunks with
+    their framing (for ``Transfer-Encoding: chunked``). Small pieces are joined; both engines
+    make exactly the writes this returns, in order.
+    """
+
+    __slots__ = ("_chunked", "_pending")
+
+    def __init__(self, head: bytes, chunked: bool) -> None:
+        self._pending = head
+        self._chunked = chunked
+
+    def add(self, chunk: Any) -> tuple[bytes, Any] | None:
+        """Take one body chunk (bytes-like); returns the writes due now, if any: what was
+        pending, then the chunk itself."""
+        size = len(chunk) if isinstance(chunk, bytes) else memoryview(chunk).nbytes
+        if not size:
+            return None  # an empty chunk would end a chunked body
+        due = None
+        if self._chunked:
+            self._pending += chunk_frame(size)
+        if size + len(self._pending) <= JOIN_BYTES:
+            self._pending += chunk
+        else:
+            due = (self._pending, chunk)
+            self._pending = b""
+        if self._chunked:
+            self._pending += b"\r\n"
+        return due
+
+    def finish(self) -> bytes:
+        """The last write: what is pending, and the end of a chunked body."""
+        return self._pending + b"0\r\n\r\n" if self._chunked else self._pending
 
 
 def parse_error(exc: Exception) -> httpx.RemoteProtocolError:

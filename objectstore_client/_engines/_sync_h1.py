@@ -17,15 +17,20 @@ from typing import Any
 
 import httpx
 
-from ._h1 import ORIGIN_EXTENSION, READ_BYTES, Exchange, arm_quickack, chunk_frame, tune_socket
+from ._h1 import (
+    ORIGIN_EXTENSION,
+    READ_BYTES,
+    Exchange,
+    WriteJoiner,
+    arm_quickack,
+    tune_socket,
+    whole_body_writes,
+)
 from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
 __all__ = ["H1Engine"]
 
-#: Writes up to this size are joined with what is pending, so small requests go out in one
-#: segment; larger chunks are sent as they are (no copy).
-_JOIN_BYTES = 64 * 1024
 #: poll() where it exists: select() refuses file descriptors above 1023.
 _poll = getattr(select, "poll", None)
 
@@ -60,39 +65,21 @@ class _Connection:
         sock.settimeout(timeout)
         body = request.body
         try:
-            if body is None:
-                sock.sendall(request.head)
-            elif isinstance(body, (bytes, bytearray, memoryview)):
-                if len(body) <= _JOIN_BYTES:
-                    sock.sendall(request.head + body)
-                else:
-                    sock.sendall(request.head)
-                    sock.sendall(body)
+            if body is None or isinstance(body, (bytes, bytearray, memoryview)):
+                for piece in whole_body_writes(request.head, body):
+                    sock.sendall(piece)
             else:
-                self._write_stream(request.head, body, request.chunked)
+                joiner = WriteJoiner(request.head, request.chunked)
+                for chunk in body:
+                    due = joiner.add(chunk)
+                    if due is not None:
+                        sock.sendall(due[0])
+                        sock.sendall(due[1])
+                sock.sendall(joiner.finish())
         except TimeoutError as exc:
             raise httpx.WriteTimeout(str(exc) or "write timed out") from exc
         except OSError as exc:
             raise httpx.WriteError(str(exc) or type(exc).__name__) from exc
-
-    def _write_stream(self, head: bytes, chunks: Any, chunked: bool) -> None:
-        sendall = self.sock.sendall
-        pending = head
-        for chunk in chunks:
-            size = len(chunk) if isinstance(chunk, bytes) else memoryview(chunk).nbytes
-            if not size:
-                continue
-            if chunked:
-                pending += chunk_frame(size)
-            if size + len(pending) <= _JOIN_BYTES:
-                pending += chunk
-            else:
-                sendall(pending)
-                sendall(chunk)
-                pending = b""
-            if chunked:
-                pending += b"\r\n"
-        sendall(pending + b"0\r\n\r\n" if chunked else pending)
 
     def read_into(self, exchange: Exchange, timeout: float | None) -> None:
         """One socket read, parsed into ``exchange``."""
