@@ -15,8 +15,8 @@ import httpcore
 import httpx
 
 from ._constants import SOCKET_READ_BYTES
-from ._engines._sockets import arm_quickack
 from ._pool import CORE_ERRORS, Coalescer, to_httpx_error
+from ._sockets import arm_quickack
 
 __all__ = ["AsyncBigReadBackend", "AsyncResponseStream", "connection_pool"]
 
@@ -25,7 +25,7 @@ class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
         self._writes = Coalescer()
-        # re-arming quick ACKs before each read ends the delayed-ACK stall (_engines._sockets)
+        # re-arming quick ACKs before each read ends the delayed-ACK stall (_sockets)
         self._sock: socket.socket | None = stream.get_extra_info("socket")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:

@@ -12,7 +12,7 @@ from typing import Any
 import httptools
 import httpx
 
-from ._sockets import arm_quickack, tune_socket
+from .._sockets import arm_quickack, tune_socket
 
 __all__ = [
     "ORIGIN_EXTENSION",
