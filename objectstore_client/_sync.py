@@ -333,6 +333,7 @@ class Session(BaseSession):
         source: Contents,
         key: str | None = None,
         *,
+        compress: Compression | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
@@ -352,10 +353,15 @@ class Session(BaseSession):
         ``concurrency x part_size`` bytes of the source. ``progress`` receives ProgressEvents
         (negative deltas when a part is sent again). Returns the key; reads back
         byte-identical to a single put.
+
+        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression, as for
+        :meth:`put`; ``compression`` is its deprecated name (DeprecationWarning).
         """
+        encoding = resolve_put_encoding(self._info.usecase.compression, compress, compression)
         options = WriteOptions(
-            key=key, compression=compression, content_type=content_type, metadata=metadata,
-            expiration_policy=expiration_policy, origin=origin, filename=filename,
+            key=key, compression=encoding.compression, content_type=content_type,
+            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
+            filename=filename,
         )  # fmt: skip
         spec, write, conf = self._upload_args(source, options, config)
         return _transfer_sync.upload(self._client, self._info, spec, write, conf, progress)

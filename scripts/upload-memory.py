@@ -113,9 +113,7 @@ def run_sync(
         session = client.session(Usecase("memory-check"), run=os.getpid())
         start = time.perf_counter()
         tracemalloc.start()
-        key = session.upload(
-            chunks(size, pool), "stream", config=config, compression=args.compression
-        )
+        key = session.upload(chunks(size, pool), "stream", config=config, compress=args.compression)
         held = tracemalloc.get_traced_memory()[1] / MIB
         tracemalloc.stop()
         elapsed = time.perf_counter() - start
@@ -142,7 +140,7 @@ async def run_async(
         start = time.perf_counter()
         tracemalloc.start()
         key = await session.upload(
-            achunks(size, pool), "stream", config=config, compression=args.compression
+            achunks(size, pool), "stream", config=config, compress=args.compression
         )
         held = tracemalloc.get_traced_memory()[1] / MIB
         tracemalloc.stop()

@@ -170,7 +170,7 @@ def cmd_put(args: argparse.Namespace, out: Output) -> None:
         key = session.upload(
             source,
             args.key,
-            compression=args.compression,
+            compress=args.compression,
             content_type=args.content_type,
             metadata=custom,
             expiration_policy=policy,

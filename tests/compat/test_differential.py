@@ -121,7 +121,7 @@ def test_objects_written_here_read_back_with_upstream(
         session.put(text, "zstd", metadata={"note": "héllo 100%"}, origin="a%41", filename="ü")
         session.put(noise, "none", compress="none")
         session.upload(text * 3, "multipart", config=parts)  # one zstd frame per part
-        session.upload(noise * 2, "multipart-raw", config=parts, compression="none")
+        session.upload(noise * 2, "multipart-raw", config=parts, compress="none")
     config["keys"] = sorted(expected)
     for version in ("0.1.6", "0.2.10"):
         read = run_script(upstream_python(version), "read", config, tmp_path)

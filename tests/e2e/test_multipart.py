@@ -194,9 +194,22 @@ async def test_empty_stream_uploads_an_empty_object(session: SessionAdapter) -> 
 
 async def test_uncompressed_upload(session: SessionAdapter) -> None:
     data = payload(20_000)
-    key = await session.call("upload", data, compression="none", config=small_config())
+    key = await session.call("upload", data, compress="none", config=small_config())
     stored = await session.get_bytes(key, decompress=False)
     assert stored is not None and stored[0].compression is None and stored[1] == data
+
+
+async def test_upload_compression_is_the_deprecated_name_of_compress(
+    session: SessionAdapter,
+) -> None:
+    """As on put (upstream 0.2.10): compression= still works, with a DeprecationWarning."""
+    data = payload(20_000)
+    with pytest.warns(DeprecationWarning, match="use `compress` instead"):
+        key = await session.call("upload", data, "old-name", compression="none")
+    stored = await session.get_bytes(key, decompress=False)
+    assert stored is not None and stored[0].compression is None and stored[1] == data
+    with pytest.raises(InvalidInput, match="both"), pytest.warns(DeprecationWarning):
+        await session.call("upload", data, compress="zstd", compression="none")
 
 
 def _flaky_client(kind: str, url: str, faults: Faults) -> ClientAdapter:
@@ -312,4 +325,4 @@ async def test_upload_refuses_bad_input_before_any_request(client: ClientAdapter
     with pytest.raises(InvalidInput, match="config"):
         await session.call("upload", b"x", config={"part_size": 1})
     with pytest.raises(InvalidInput, match="compression"):
-        await session.call("upload", b"x", compression="gzip")
+        await session.call("upload", b"x", compress="gzip")
