@@ -120,10 +120,17 @@ class OpContext:
     server: ServerCheck = attrs.field(factory=ServerCheck)
     #: False when metrics go nowhere (the default backend): no records are built.
     metrics: bool = True
+    #: The base URL's path prefix, split off once (every error message names it).
+    _prefix: str = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: urlsplit(self.base_url).path.rstrip("/"), takes_self=True
+        ),
+    )
 
     def sent_path(self, path: str) -> str:
         """A request's path as sent, for messages: with the base URL's path prefix."""
-        return urlsplit(self.base_url).path.rstrip("/") + path
+        return self._prefix + path
 
     def response_error(
         self, plan: RequestPlan, status: int, body: bytes, *, hint: str | None = None

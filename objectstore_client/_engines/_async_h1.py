@@ -24,8 +24,8 @@ from ._h1 import (
     Exchange,
     WriteJoiner,
     arm_quickack,
+    body_chunks,
     tune_socket,
-    whole_body_writes,
 )
 from ._request import HeadBuilder, Prepared
 from ._settings import Settings
@@ -172,19 +172,14 @@ class _Connection(asyncio.BufferedProtocol):
         assert transport is not None
         if self._sock is not None:
             arm_quickack(self._sock)
-        body = request.body
-        if body is None or isinstance(body, (bytes, bytearray, memoryview)):
-            for piece in whole_body_writes(request.head, body):
-                transport.write(piece)
-        else:
-            joiner = WriteJoiner(request.head, request.chunked)
-            async for chunk in _aiter(body):
-                due = joiner.add(chunk)
-                if due is not None:
-                    transport.write(due[0])
-                    transport.write(due[1])
-                    await self.drain(timeout)
-            transport.write(joiner.finish())
+        joiner = WriteJoiner(request.head, request.chunked)
+        async for chunk in _aiter(body_chunks(request.body)):
+            due = joiner.add(chunk)
+            if due is not None:
+                transport.write(due[0])
+                transport.write(due[1])
+                await self.drain(timeout)
+        transport.write(joiner.finish())
         await self.drain(timeout)
 
     async def drain(self, timeout: float | None) -> None:

@@ -19,7 +19,7 @@ __all__ = [
     "READ_BYTES",
     "Exchange",
     "WriteJoiner",
-    "whole_body_writes",
+    "body_chunks",
     "arm_quickack",
     "chunk_frame",
     "parse_error",
@@ -42,19 +42,10 @@ def chunk_frame(size: int) -> bytes:
 JOIN_BYTES = 64 * 1024
 
 
-def whole_body_writes(head: bytes, body: bytes | bytearray | memoryview | None) -> tuple[Any, ...]:
-    """The writes of a request whose body is in memory (or absent): one when it is small."""
-    if body is None:
-        return (head,)
-    if len(head) + memoryview(body).nbytes <= JOIN_BYTES:
-        return (head + body,)
-    return (head, body)
-
-
 class WriteJoiner:
-    """The writes of one request with a streamed body: its head, then its body chunks with
-    their framing (for ``Transfer-Encoding: chunked``). Small pieces are joined; both engines
-    make exactly the writes this returns, in order.
+    """The writes of one request: its head, then its body chunks (one, for a body in
+    memory) with their framing for ``Transfer-Encoding: chunked``. Small pieces are joined;
+    both engines make exactly the writes this returns, in order.
     """
 
     __slots__ = ("_chunked", "_pending")
@@ -82,8 +73,15 @@ class WriteJoiner:
         return due
 
     def finish(self) -> bytes:
-        """The last write: what is pending, and the end of a chunked body."""
+        """The last write: what is pending, and the end of a chunked body (maybe ``b""``)."""
         return self._pending + b"0\r\n\r\n" if self._chunked else self._pending
+
+
+def body_chunks(body: Any) -> Any:
+    """A request body (None, bytes-like or an iterable of chunks) as an iterable of chunks."""
+    if body is None:
+        return ()
+    return (body,) if isinstance(body, (bytes, bytearray, memoryview)) else body
 
 
 def parse_error(exc: Exception) -> httpx.RemoteProtocolError:

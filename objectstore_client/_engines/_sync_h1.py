@@ -23,8 +23,8 @@ from ._h1 import (
     Exchange,
     WriteJoiner,
     arm_quickack,
+    body_chunks,
     tune_socket,
-    whole_body_writes,
 )
 from ._request import HeadBuilder, Prepared
 from ._settings import Settings
@@ -63,19 +63,16 @@ class _Connection:
     def write(self, request: Prepared, timeout: float | None) -> None:
         sock = self.sock
         sock.settimeout(timeout)
-        body = request.body
         try:
-            if body is None or isinstance(body, (bytes, bytearray, memoryview)):
-                for piece in whole_body_writes(request.head, body):
-                    sock.sendall(piece)
-            else:
-                joiner = WriteJoiner(request.head, request.chunked)
-                for chunk in body:
-                    due = joiner.add(chunk)
-                    if due is not None:
-                        sock.sendall(due[0])
-                        sock.sendall(due[1])
-                sock.sendall(joiner.finish())
+            joiner = WriteJoiner(request.head, request.chunked)
+            for chunk in body_chunks(request.body):
+                due = joiner.add(chunk)
+                if due is not None:
+                    sock.sendall(due[0])
+                    sock.sendall(due[1])
+            last = joiner.finish()
+            if last:
+                sock.sendall(last)
         except TimeoutError as exc:
             raise httpx.WriteTimeout(str(exc) or "write timed out") from exc
         except OSError as exc:
