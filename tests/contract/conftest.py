@@ -2,7 +2,9 @@
 
 Target selection:
 
-* ``OBJECTSTORE_URL`` set: run against that server. Auth tests need
+* ``OBJECTSTORE_CONTRACT_URL`` set: run against that server (this suite writes and deletes
+  objects, so it needs a variable of its own: ``OBJECTSTORE_URL``, which the CLI reads, never
+  sends it anywhere). Auth tests need
   ``OBJECTSTORE_TEST_KEY_ID`` and ``OBJECTSTORE_TEST_PRIVATE_KEY`` (PEM text or a path to a
   PEM file); without them the target is assumed to run with auth off. Tests marked
   ``local_only`` (clock injection, local options) are skipped.
@@ -42,6 +44,8 @@ from objectstore_client.testing import FakeClock, LocalObjectstore
 
 ALL_PERMISSIONS = ["object.read", "object.write", "object.delete"]
 USECASE = "contract-tests"
+#: The only variable that points this suite at a server it did not start.
+REMOTE_URL_VARIABLE = "OBJECTSTORE_CONTRACT_URL"
 
 
 LOCAL_MODES: dict[str, dict[str, Any]] = {
@@ -59,7 +63,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _modes() -> list[str]:
-    if os.environ.get("OBJECTSTORE_URL"):
+    if os.environ.get(REMOTE_URL_VARIABLE):
         return ["remote"]
     names = os.environ.get("OBJECTSTORE_CONTRACT_MODES", "default,real").split(",")
     unknown = set(names) - set(LOCAL_MODES)
@@ -120,7 +124,7 @@ def public_pem(key: Ed25519PrivateKey) -> str:
 
 @pytest.fixture(scope="session", params=_modes())
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
-    url = os.environ.get("OBJECTSTORE_URL")
+    url = os.environ.get(REMOTE_URL_VARIABLE)
     if url:
         kid = os.environ.get("OBJECTSTORE_TEST_KEY_ID")
         pem = os.environ.get("OBJECTSTORE_TEST_PRIVATE_KEY")

@@ -1,6 +1,6 @@
 """Property-based conformance of a server to spec/objectstore.openapi.yaml.
 
-Runs against ``OBJECTSTORE_URL`` when it is set (with tokens when the contract suite has a
+Runs against ``OBJECTSTORE_CONTRACT_URL`` when it is set (with tokens when the contract suite has a
 key), otherwise against a local server in each contract mode, once with auth off (so that
 generated requests reach the handlers) and once with auth on. Bounded to a few examples per
 operation with a fixed seed. Checks: no unexpected 5xx, documented status codes, content
