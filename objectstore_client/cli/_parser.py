@@ -20,6 +20,8 @@ ENV = {
     "key_file": "OBJECTSTORE_KEY_FILE",
 }
 DEFAULT_URL = "http://127.0.0.1:8888"
+#: Validity of a pre-signed URL when --expires is not given.
+DEFAULT_EXPIRES = "1h"
 
 #: Exit statuses, so that scripts can tell failures apart.
 EXIT_CODES = {
@@ -136,7 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     url.add_argument("key")
     url.add_argument(
-        "--expires", default="1h", metavar="DURATION", help="validity, at most 7 days (1h)"
+        "--expires",
+        default=DEFAULT_EXPIRES,
+        metavar="DURATION",
+        help=f"validity, at most 7 days (default {DEFAULT_EXPIRES})",
     )
     url.add_argument("--method", choices=["GET", "HEAD"], default="GET")
 
