@@ -29,7 +29,7 @@ def main(
     if args.command == "serve":
         from ..testing.__main__ import main as serve
 
-        return serve(args.server_args)
+        return serve(args.server_args, prog="objectstore serve")
     resolve(args)
     out = Output(
         args.json,

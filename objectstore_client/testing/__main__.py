@@ -22,11 +22,21 @@ def _auth_key(value: str) -> tuple[str, str]:
     return kid, pem
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse arguments, serve until interrupted."""
+#: Exit status when the server cannot start (port in use, the `testing` extra missing).
+EXIT_CANNOT_START = 1
+
+
+def main(
+    argv: Sequence[str] | None = None, prog: str = "python -m objectstore_client.testing"
+) -> int:
+    """Parse arguments, serve until interrupted (SIGTERM, Ctrl-C): 0. A server that cannot
+    start prints one line on stderr and returns :data:`EXIT_CANNOT_START`; bad arguments exit
+    2 (argparse)."""
     parser = argparse.ArgumentParser(
-        prog="python -m objectstore_client.testing",
+        prog=prog,
         description="Run a local Objectstore server (for demos and tests).",
+        epilog=f"exit statuses: 0 stopped by SIGTERM or Ctrl-C, {EXIT_CANNOT_START} cannot start "
+        "(address in use, the testing extra missing), 2 bad arguments",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8888, help="0 picks a free port")
@@ -84,7 +94,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    server.start()
+    try:
+        server.start()
+    except OSError as exc:  # EADDRINUSE, EADDRNOTAVAIL, EACCES: nothing was started
+        reason = exc.strerror or str(exc)
+        print(f"{prog}: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    except RuntimeError as exc:  # the testing extra is missing, or uvicorn did not come up
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_START
     print(server.url, flush=True)
     try:
         while not stop.wait(0.5):

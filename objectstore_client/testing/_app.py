@@ -31,7 +31,10 @@ class ObjectstoreApp:
     """An ASGI app that behaves like the Objectstore server.
 
     Use it through :class:`LocalObjectstore`, or directly with ``httpx.ASGITransport`` in
-    async unit tests: ``httpx.AsyncClient(transport=ASGITransport(ObjectstoreApp()), ...)``.
+    async unit tests: ``with ObjectstoreApp() as app:`` then
+    ``httpx.AsyncClient(transport=httpx.ASGITransport(app), ...)``. Leaving the ``with``
+    block (or :meth:`close`) removes the temporary directory that multipart uploads to memory
+    storage create on first use; one left open is removed at interpreter exit.
 
     :param storage: where objects live; ``None`` means in memory (see :mod:`._storage`).
     :param auth_keys: ``kid -> public key PEM`` (or ``(pem, permissions)``); auth is off
@@ -75,6 +78,12 @@ class ObjectstoreApp:
         """Release temporary resources (multipart scratch space of memory storage)."""
         self.uploads.close()
         self.storage.close()
+
+    def __enter__(self) -> ObjectstoreApp:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -13,6 +13,7 @@ import socket
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,6 +96,7 @@ class LocalObjectstore:
         self._endless_batch_errors = endless_batch_errors
         self.http_stack: HttpStack = http_stack
         self._tmp_dir: str | None = None
+        self._remove_tmp_dir: weakref.finalize[Any, Any] | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._url: str | None = None
@@ -129,6 +131,10 @@ class LocalObjectstore:
         root = self._data_dir
         if root is None:
             self._tmp_dir = tempfile.mkdtemp(prefix="objectstore-")
+            # removed by stop(), or at interpreter exit for a server nobody stopped
+            self._remove_tmp_dir = weakref.finalize(
+                self, shutil.rmtree, self._tmp_dir, ignore_errors=True
+            )
             root = Path(self._tmp_dir)
         return FilesystemStorage(root, self.clock)
 
@@ -145,6 +151,35 @@ class LocalObjectstore:
                 "the local Objectstore needs uvicorn and httptools: "
                 'pip install "objectstore-sdk[testing]"'
             ) from exc
+        # the socket first: a port in use fails here, before any data dir exists
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
+        # the listening socket says so (the protocol sets it per connection anyway, see _wire).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self.port))
+            sock.listen(128)
+        except BaseException:
+            sock.close()
+            raise
+        try:
+            self._serve(uvicorn, sock, family, protocol, loop, timeout)
+        except BaseException:
+            sock.close()
+            self.stop()
+            raise
+
+    def _serve(
+        self,
+        uvicorn: Any,
+        sock: socket.socket,
+        family: socket.AddressFamily,
+        protocol: type[asyncio.Protocol],
+        loop: str,
+        timeout: float,
+    ) -> None:
+        """Run uvicorn on the bound socket in a thread; returns once it accepts connections."""
         self.app = ObjectstoreApp(
             self._make_storage(),
             auth_keys=self._auth_keys,
@@ -154,13 +189,6 @@ class LocalObjectstore:
             real_wire=self.real_wire,
             endless_batch_errors=self._endless_batch_errors,
         )
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
-        # the listening socket says so (the protocol sets it per connection anyway, see _wire).
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        sock.listen(128)
         port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app,
@@ -185,8 +213,6 @@ class LocalObjectstore:
         deadline = time.monotonic() + timeout
         while not server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                self.stop()
                 raise RuntimeError("the local objectstore failed to start")
             time.sleep(0.005)
         host = f"[{self.host}]" if family == socket.AF_INET6 else self.host
@@ -207,8 +233,9 @@ class LocalObjectstore:
             self._sock = None
         if self.app is not None:
             self.app.close()
-        if self._tmp_dir is not None:
-            shutil.rmtree(self._tmp_dir, ignore_errors=True)
+        if self._remove_tmp_dir is not None:
+            self._remove_tmp_dir()
+            self._remove_tmp_dir = None
             self._tmp_dir = None
 
     def reset(self) -> None:

@@ -14,6 +14,7 @@ import secrets
 import shutil
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -92,26 +93,43 @@ class PartWriter:
 
 
 class Uploads:
-    """All multipart uploads of one storage."""
+    """All multipart uploads of one storage.
+
+    With memory storage the parts go to a private temporary directory, made on the first
+    upload (an app that never sees one leaves nothing on disk) and removed by :meth:`close`,
+    or at interpreter exit when nobody closed it.
+    """
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self._own_tmp: str | None = None
+        self._root: Path | None = None
+        self._remove_own_tmp: weakref.finalize[Any, Any] | None = None
         if isinstance(storage, FilesystemStorage):
-            self.root = storage.root / "multipart"
-        else:
-            self._own_tmp = tempfile.mkdtemp(prefix="objectstore-multipart-")
-            self.root = Path(self._own_tmp)
-        self.root.mkdir(parents=True, exist_ok=True)
+            self._root = storage.root / "multipart"
+            self._root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def root(self) -> Path:
+        """Where the parts live (the private temporary directory is made here, once)."""
+        if self._root is None:
+            own = tempfile.mkdtemp(prefix="objectstore-multipart-")
+            self._remove_own_tmp = weakref.finalize(self, shutil.rmtree, own, ignore_errors=True)
+            self._root = Path(own)
+        return self._root
 
     def close(self) -> None:
-        if self._own_tmp is not None:
-            shutil.rmtree(self._own_tmp, ignore_errors=True)
+        """Remove the private temporary directory, if one was made."""
+        if self._remove_own_tmp is not None:
+            self._remove_own_tmp()
+            self._remove_own_tmp = None
+            self._root = None
 
     def clear(self) -> None:
         """Forget every upload."""
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root.mkdir(parents=True, exist_ok=True)
+        if self._root is None:
+            return
+        shutil.rmtree(self._root, ignore_errors=True)
+        self._root.mkdir(parents=True, exist_ok=True)
 
     def _now_ns(self) -> int:
         return round(self.storage.clock() * 1e9)

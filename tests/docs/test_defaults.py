@@ -17,6 +17,7 @@ import pytest
 from objectstore_client import _constants as c
 from objectstore_client.cli import _parser as cli_parser
 from objectstore_client.cli import _progress as cli_progress
+from objectstore_client.testing.__main__ import EXIT_CANNOT_START
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,6 +160,7 @@ CLAIMS: list[tuple[str, str]] = [
         f"BatchConfig(batch_concurrency={c.DEFAULT_BATCH_CONCURRENCY}, "
         f"individual_concurrency={c.DEFAULT_INDIVIDUAL_CONCURRENCY})",
     ),
+    ("docs/guides/testing.md", f"prints one line on stderr and exits {EXIT_CANNOT_START},"),
     # pre-signed URLs and auth
     ("docs/guides/presigned-urls.md", f"over {days(c.MAX_PRESIGN_SECONDS)}"),
     (
