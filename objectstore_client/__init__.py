@@ -16,7 +16,7 @@ from ._batch import (
 )
 from ._config import BatchConfig, TransferConfig
 from ._core.metrics import MetricsBackend, NoOpMetricsBackend
-from ._core.retry import RetryPolicy
+from ._core.retry import RetryNotice, RetryPolicy
 from ._core.tokens import SecretKey, TokenGenerator, TokenProvider
 from ._exceptions import (
     ConnectError,
@@ -93,6 +93,7 @@ __all__ = [
     "RangeResult",
     "RequestError",
     "RequestTimeout",
+    "RetryNotice",
     "RetryPolicy",
     "Scope",
     "SecretKey",

@@ -21,7 +21,7 @@ from .._models import Metadata
 from .guidance import ServerCheck, auth_hint, wrong_base_url
 from .metrics import MetricRecord, operation_metrics
 from .plan import RequestPlan, SessionInfo, plan_health, with_range
-from .retry import GiveUp, RetryPolicy, decide
+from .retry import GiveUp, RetryNotice, RetryPolicy, decide
 
 __all__ = [
     "Close",
@@ -175,6 +175,7 @@ def send(
             )
             if isinstance(decision, GiveUp):
                 raise
+            _notify(ctx, plan, attempt, decision.delay, type(exc).__name__, exc)
             yield Sleep(decision.delay)
             continue
         status = response.status_code
@@ -202,7 +203,24 @@ def send(
             hint = auth_hint(status, body, has_token=bool(session.token))
             raise ctx.response_error(plan, status, body, hint=hint)
         yield Close(response)
+        _notify(ctx, plan, attempt, decision.delay, f"status {status}")
         yield Sleep(decision.delay)
+
+
+def _notify(
+    ctx: OpContext,
+    plan: RequestPlan,
+    retry: int,
+    delay: float,
+    reason: str,
+    error: Exception | None = None,
+) -> None:
+    """Tell the policy's ``on_retry`` (if any) that retry number ``retry`` is coming."""
+    if ctx.retry.on_retry is not None:
+        path = ctx.sent_path(plan.path)
+        max_retries = ctx.retry.max_retries
+        notice = RetryNotice(plan.method, path, retry, max_retries, delay, reason, error)
+        ctx.retry.on_retry(notice)
 
 
 def confirm_server(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:

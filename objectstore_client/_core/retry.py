@@ -34,6 +34,7 @@ __all__ = [
     "GiveUp",
     "RequestKind",
     "Retry",
+    "RetryNotice",
     "RetryPolicy",
     "decide",
     "parse_retry_after",
@@ -52,6 +53,30 @@ def _non_negative_int(_instance: Any, attribute: Any, value: Any) -> None:
 
 
 @attrs.frozen
+class RetryNotice:
+    """A retry about to happen, as told to :attr:`RetryPolicy.on_retry`.
+
+    :param method: the request's HTTP method.
+    :param path: the request's path as sent (with the base URL's path prefix).
+    :param retry: which retry this is, 1 for the first.
+    :param max_retries: the policy's ``max_retries``.
+    :param delay: seconds until the retry is sent.
+    :param reason: what failed: ``"status 503"``, or the transport error's class name
+        (``"ConnectError"``, ``"RequestTimeout"``, ``"TransportError"``).
+    :param error: the transport error (its message names the host and the cause), or None
+        for a retried status.
+    """
+
+    method: str
+    path: str
+    retry: int
+    max_retries: int
+    delay: float
+    reason: str
+    error: Exception | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
 class RetryPolicy:
     """How often and how long to retry one request.
 
@@ -63,6 +88,9 @@ class RetryPolicy:
         up to ``max_delay``.
     :param max_retry_after: a ``Retry-After`` longer than this is waited for only this long.
     :param statuses: response statuses that idempotent requests retry.
+    :param on_retry: called with a :class:`RetryNotice` before each retry's wait (on the
+        thread or task that sends the request), for example to tell a user at a terminal
+        why nothing happens yet. What it raises fails the request.
     """
 
     max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=_non_negative_int)
@@ -77,6 +105,9 @@ class RetryPolicy:
         default=MAX_RETRY_AFTER_S, validator=_non_negative, kw_only=True
     )
     statuses: frozenset[int] = attrs.field(default=RETRYABLE_STATUSES, kw_only=True)
+    on_retry: Callable[[RetryNotice], object] | None = attrs.field(
+        default=None, kw_only=True, eq=False, repr=False
+    )
 
 
 @attrs.frozen
