@@ -20,6 +20,9 @@ ENV = {
     "key_file": "OBJECTSTORE_KEY_FILE",
 }
 DEFAULT_URL = "http://127.0.0.1:8888"
+#: Retries of each request (the SDK's default, 10 within 10 s, is for services): on a
+#: refused connection, 3 retries give up after about half a second.
+DEFAULT_RETRIES = 3
 #: Validity of a pre-signed URL when --expires is not given.
 DEFAULT_EXPIRES = "1h"
 
@@ -27,7 +30,7 @@ DEFAULT_EXPIRES = "1h"
 EXIT_CODES = {
     "ok": 0,
     "error": 1,  # the server answered with another error status
-    "usage": 2,  # bad arguments, refused before any network call
+    "usage": 2,  # bad arguments, refused before any request (or binary data for a terminal)
     "not_found": 3,  # the object does not exist
     "auth": 4,  # missing, invalid or insufficient credentials (400 auth error, 401, 403)
     "transport": 5,  # no usable answer: connection refused, unreachable, timeout
@@ -44,9 +47,20 @@ environment variables (flags win):
   {ENV["key_file"]:<22} Ed25519 private key (PEM file) that signs a token per request
 
 exit statuses:
-  0 ok, 1 server error, 2 bad arguments, 3 not found, 4 authentication or permission,
-  5 transport (connection refused, unreachable host, timeout), 130 interrupted
+  0 ok, 1 server error (also: the URL does not lead to Objectstore), 2 bad arguments or a
+  refused terminal, 3 not found, 4 authentication or permission, 5 transport (connection
+  refused, unreachable host, timeout), 130 interrupted
 """
+
+
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of retries (0 or more), got {text!r}")
+    return value
 
 
 def _connection_options() -> argparse.ArgumentParser:
@@ -62,6 +76,14 @@ def _connection_options() -> argparse.ArgumentParser:
         dest="scopes",
         metavar="NAME=VALUE",
         help=f"a scope, in order; repeatable (${ENV['scopes']}: org=42;project=1337)",
+    )
+    group.add_argument(
+        "--retries",
+        type=_retries,
+        default=DEFAULT_RETRIES,
+        metavar="N",
+        help=f"retries of each request (default {DEFAULT_RETRIES}; 0: none); "
+        "on a terminal, a notice says when one is made",
     )
     group.add_argument("--token", help=f"a token (JWT) sent as is (${ENV['token']})")
     group.add_argument("--key-id", help=f"key id of the signing key (${ENV['key_id']})")
@@ -104,9 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     put = add("put", "upload a file, or stdin, and print the object's key")
-    put.add_argument("source", nargs="?", default="-", help="a file, or - for stdin (default)")
+    put.add_argument(
+        "source",
+        nargs="?",
+        help="a file, or - for stdin (default: stdin, unless it is a terminal)",
+    )
     put.add_argument("-k", "--key", help="the object's key (default: the server picks one)")
-    put.add_argument("--content-type", help="MIME type stored with the object")
+    put.add_argument(
+        "--content-type",
+        help="MIME type stored with the object (default: guessed from the file name, "
+        "else from the first bytes)",
+    )
     put.add_argument("--compression", choices=["zstd", "none"], help="default: zstd")
     put.add_argument("--filename", help="file name stored with the object")
     put.add_argument(
@@ -118,12 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     get = add("get", "download an object to a file or stdout")
     get.add_argument("key")
-    get.add_argument("-o", "--output", default="-", help="a file, or - for stdout (default)")
+    get.add_argument(
+        "-o",
+        "--output",
+        help="a file, or - for stdout (default: stdout; binary data is written to a terminal "
+        "only with -o -)",
+    )
     get.add_argument(
         "--raw", action="store_true", help="write the stored bytes (zstd) without decompressing"
     )
 
-    head = add("head", "print an object's metadata")
+    head = add("head", "print an object's metadata, content type and stored size")
     head.add_argument("key")
 
     rm = add("rm", "delete objects", aliases=("delete",))

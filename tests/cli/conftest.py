@@ -21,9 +21,11 @@ KID = "cli-kid"
 Run = Callable[..., subprocess.CompletedProcess[bytes]]
 
 
-def _clean_env(extra: Mapping[str, str]) -> dict[str, str]:
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any ``OBJECTSTORE_*`` variable (a user's
+    ``OBJECTSTORE_URL`` must never send a test anywhere), plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OBJECTSTORE_")}
-    env.update(extra)
+    env.update(extra or {})
     return env
 
 
@@ -49,7 +51,7 @@ def run(objectstore_url: str, scope: str) -> Run:
             [*COMMAND, *args],
             input=input,
             capture_output=True,
-            env=_clean_env({**base, **(env or {})}),
+            env=clean_env({**base, **(env or {})}),
             timeout=60,
             check=False,
         )

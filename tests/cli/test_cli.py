@@ -16,7 +16,7 @@ import zstandard
 from objectstore_client import __version__
 from objectstore_client.cli import EXIT_CODES
 
-from .conftest import COMMAND, KID, AuthServer, Run
+from .conftest import COMMAND, KID, AuthServer, Run, clean_env
 
 
 def test_put_a_file_get_it_back_to_a_file_and_to_stdout(run: Run, tmp_path: Path) -> None:
@@ -87,24 +87,53 @@ def test_not_found_has_its_own_exit_status_and_message(run: Run, tmp_path: Path)
     assert json.loads(as_json.stdout)["error"] == "not_found"
 
 
-def test_unreachable_server_is_a_transport_error() -> None:
+def test_unreachable_server_is_a_transport_error_after_a_few_quick_retries() -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
     result = subprocess.run(
-        [*COMMAND, "head", "k", "-u", "attachments", "--url", f"http://127.0.0.1:{port}"],
+        [*COMMAND, "head", "k", "-u", "attachments", "--url", url],
         capture_output=True,
+        env=clean_env(),
         timeout=60,
         check=False,
     )
+    elapsed = time.monotonic() - started
     assert result.returncode == EXIT_CODES["transport"] == 5
-    assert b"ConnectError" in result.stderr
+    assert result.stderr.decode().splitlines() == [
+        f"objectstore: cannot connect to {url} ([Errno 111] Connection refused), "
+        "gave up after 3 retries",
+        "hint: is the server running there? Set --url (or $OBJECTSTORE_URL), "
+        "or wait longer with --retries N",
+    ]
+    # 3 retries back off 0.1 + 0.2 + 0.4 s at most; the SDK's default would wait ~10 s
+    assert elapsed < 5
+
+    none = subprocess.run(
+        [*COMMAND, "head", "k", "-u", "a", "--url", url, "--retries", "0", "--json"],
+        capture_output=True,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    assert none.returncode == 5
+    assert "no retries" in json.loads(none.stdout)["message"]
 
 
-def test_a_wrong_server_url_is_a_usage_error(run: Run, objectstore_url: str) -> None:
+def test_a_wrong_server_url_is_a_server_error_with_a_hint(
+    run: Run, objectstore_url: str, scope: str
+) -> None:
     result = run("get", "k", "--url", f"{objectstore_url}/nope")
-    assert result.returncode == EXIT_CODES["usage"]
-    assert b"does not lead to an Objectstore server" in result.stderr
+    assert result.returncode == EXIT_CODES["error"] == 1  # 2 is for refusals before a request
+    assert result.stderr.decode().splitlines() == [
+        f"objectstore: {objectstore_url}/nope does not lead to an Objectstore server: GET "
+        f"{objectstore_url}/nope/v1/objects/attachments/{scope}/k and GET "
+        f"{objectstore_url}/nope/health "
+        "both answered 404",
+        "hint: set --url (or $OBJECTSTORE_URL) to the URL under which the server answers /health",
+    ]
 
 
 def test_bad_arguments_are_refused_before_any_request(run: Run, tmp_path: Path) -> None:
@@ -113,7 +142,16 @@ def test_bad_arguments_are_refused_before_any_request(run: Run, tmp_path: Path) 
     assert b"a usecase is required: --usecase NAME or $OBJECTSTORE_USECASE" in no_usecase.stderr
 
     assert run("put", str(tmp_path / "nope")).returncode == 2
-    assert run("put", "--ttl", "soon", input=b"x").returncode == 2
+    soon = run("put", "--ttl", "soon", input=b"x")
+    assert soon.returncode == 2
+    assert soon.stderr.decode().splitlines() == [
+        "objectstore: --ttl: 'soon' is not a duration: write a number and a unit, "
+        "e.g. 30s, 15m, 2h, 7d (combined: 1h 30m)"
+    ]
+    assert run("put", "--tti", "0s", input=b"x").stderr == (
+        b"objectstore: --tti: 0s is not a positive duration\n"
+    )
+    assert run("head", "k", "--retries", "-1").returncode == 2
     assert run("get", "k", "--json").returncode == 2  # stdout would mix JSON and data
     assert run("head", "k", "-s", "org").returncode == 2
     bad_scope = run("head", "k", "-s", "org=a/b")  # refused by the SDK (InvalidInput)
@@ -144,7 +182,9 @@ def test_auth_errors_have_their_own_exit_status(auth_server: AuthServer) -> None
 
     def cli(*args: str, input: bytes = b"") -> subprocess.CompletedProcess[bytes]:
         argv = [COMMAND[0], *COMMAND[1:], args[0], *base[len(COMMAND) :], *args[1:]]
-        return subprocess.run(argv, input=input, capture_output=True, timeout=60, check=False)
+        return subprocess.run(
+            argv, input=input, capture_output=True, env=clean_env(), timeout=60, check=False
+        )
 
     no_token = cli("head", "k")  # no token at all: 400, and HEAD answers have no body
     assert no_token.returncode == EXIT_CODES["auth"] == 4
@@ -161,11 +201,16 @@ def test_presigned_url_serves_the_stored_zstd_bytes(auth_server: AuthServer) -> 
     signed = ["--url", auth_server.url, "-u", "attachments", "-s", "org=2"]
     signed += ["--key-id", KID, "--key-file", str(auth_server.key_file)]
     put = subprocess.run(
-        [*COMMAND, "put", "-k", "doc", *signed], input=b"shared" * 100, capture_output=True
+        [*COMMAND, "put", "-k", "doc", *signed],
+        input=b"shared" * 100,
+        capture_output=True,
+        env=clean_env(),
     )
     assert put.returncode == 0, put.stderr
     result = subprocess.run(
-        [*COMMAND, "url", "doc", "--expires", "10m", "--json", *signed], capture_output=True
+        [*COMMAND, "url", "doc", "--expires", "10m", "--json", *signed],
+        capture_output=True,
+        env=clean_env(),
     )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -174,14 +219,23 @@ def test_presigned_url_serves_the_stored_zstd_bytes(auth_server: AuthServer) -> 
         stored = response.read()
     assert zstandard.ZstdDecompressor().decompressobj().decompress(stored) == b"shared" * 100
 
-    no_key = subprocess.run([*COMMAND, "presign", "doc", *signed[:6]], capture_output=True)
+    no_key = subprocess.run(
+        [*COMMAND, "presign", "doc", *signed[:6]], capture_output=True, env=clean_env()
+    )
     assert no_key.returncode == 2
     assert b"pre-signed URLs need a signing key" in no_key.stderr
+
+    too_long = subprocess.run(
+        [*COMMAND, "url", "doc", "--expires", "8d", *signed], capture_output=True, env=clean_env()
+    )
+    assert too_long.returncode == 2
+    assert too_long.stderr == b"objectstore: --expires: 8d is longer than the maximum of 7d\n"
 
 
 def test_serve_runs_the_local_server(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [*COMMAND, "serve", "--port", "0", "--storage", "memory"],
+        env=clean_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -189,8 +243,7 @@ def test_serve_runs_the_local_server(tmp_path: Path) -> None:
         assert server.stdout is not None
         url = server.stdout.readline().decode().strip()
         assert url.startswith("http://127.0.0.1:")
-        env = {"OBJECTSTORE_URL": url, "OBJECTSTORE_USECASE": "attachments"}
-        env = {**os.environ, **env}
+        env = clean_env({"OBJECTSTORE_URL": url, "OBJECTSTORE_USECASE": "attachments"})
         put = subprocess.run(
             [*COMMAND, "put", "-k", "k"], input=b"v", env=env, capture_output=True, timeout=60
         )
@@ -211,8 +264,12 @@ def test_serve_runs_the_local_server(tmp_path: Path) -> None:
 def test_installed_entry_point_and_version() -> None:
     script = Path(sys.executable).parent / ("objectstore.exe" if os.name == "nt" else "objectstore")
     assert script.exists(), "the `objectstore` script is installed with the package"
-    result = subprocess.run([str(script), "--version"], capture_output=True, timeout=60)
+    result = subprocess.run(
+        [str(script), "--version"], capture_output=True, env=clean_env(), timeout=60
+    )
     assert result.stdout.decode().strip() == f"objectstore {__version__}"
-    help_text = subprocess.run([str(script), "--help"], capture_output=True).stdout.decode()
+    help_text = subprocess.run(
+        [str(script), "--help"], capture_output=True, env=clean_env()
+    ).stdout.decode()
     for command in ("put", "get", "head", "rm", "url", "serve", "OBJECTSTORE_URL"):
         assert command in help_text
