@@ -170,6 +170,14 @@ CLAIMS: list[tuple[str, str]] = [
     ),
     # the command line
     ("docs/cli.md", f"multipart above {size(c.DEFAULT_MULTIPART_THRESHOLD_BYTES)}"),
+    ("docs/cli.md", f"retries of each request (default {cli_parser.DEFAULT_RETRIES};"),
+    (
+        "docs/cli.md",
+        f"retried up to {cli_parser.DEFAULT_RETRIES} times (`--retries N`; the SDK's default of "
+        f"{RETRIES} within {DEADLINE} seconds",
+    ),
+    ("docs/cli.md", f"retry 1 of {cli_parser.DEFAULT_RETRIES} in"),
+    ("docs/cli.md", f"exits 0 when stopped, {EXIT_CANNOT_START} when it cannot start"),
     ("docs/cli.md", f"transfers over {size(cli_progress.MIN_BYTES)} draw a progress bar"),
     ("docs/cli.md", f"(default `{cli_parser.DEFAULT_URL}`)"),
     (
@@ -194,3 +202,12 @@ def test_words_that_stand_for_values() -> None:
     assert c.TOKEN_REFRESH_FRACTION == 0.25  # "a quarter of its validity"
     # "concurrency = CPU cores clamped to 2..4"
     assert max(2, min(4, os.cpu_count() or 1)) == c.DEFAULT_UPLOAD_CONCURRENCY
+
+
+def test_the_cli_exit_status_table_is_the_codes() -> None:
+    from objectstore_client.cli import EXIT_CODES
+
+    rows = re.findall(r"^\| (\d+) \| `(\w+)` \|", (ROOT / "docs/cli.md").read_text(), re.M)
+    assert {kind: int(status) for status, kind in rows} == {
+        kind: status for kind, status in EXIT_CODES.items() if kind != "ok"
+    }
