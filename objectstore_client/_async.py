@@ -76,19 +76,29 @@ T = TypeVar("T")
 class AsyncClient(BaseClient):
     """A connection pool to one Objectstore server; open sessions with :meth:`session`.
 
-    ``(base_url, metrics_backend=None, propagate_traces=False, retries=None, timeout_ms=None,
-    connection_kwargs=None, token=None, *, engine="auto")``; the README documents
-    ``connection_kwargs``, retries and timeouts. One pool per client; use it as a context
-    manager or call :meth:`close`. The blocking client is thread-safe. The pool keeps 32
-    connections alive and opens more while all are busy (a cap only if
-    ``connection_kwargs`` sets one). The asyncio client belongs to the event loop it is used
-    in; on the httpx engine it holds at most 8 connections unless ``connection_kwargs["limits"]``
-    or ``maxsize`` says otherwise (httpcore's async pool slows down with every connection it
-    holds).
+    Use it as a context manager or call :meth:`close`. The blocking client is thread-safe; the
+    asyncio client belongs to the event loop it is used in.
 
-    ``engine`` picks how requests reach the server (docs/engines.md): ``"auto"`` (default) is
-    the SDK's own HTTP/1.1 engine (``"httptools"``), or ``"httpx"`` when ``connection_kwargs``
-    has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's engine.
+    :param base_url: the server's URL: ``http`` or ``https``, an IPv6 literal, and a path
+        prefix when a proxy adds one (``http://127.0.0.1:8888``).
+    :param metrics_backend: receives the metrics of every operation; none by default.
+    :param propagate_traces: send the ``sentry-trace`` and ``baggage`` headers of the current
+        Sentry scope.
+    :param retries: retries of one request: a number (default 10, within 10 s; 0 disables
+        retries), or a :class:`RetryPolicy` for the deadline, the backoff, the ``Retry-After``
+        cap and a notice before each retry.
+    :param timeout_ms: the read timeout in milliseconds (default 60 s; 0 waits forever). The
+        connect (100 ms), write (60 s) and pool (30 s) timeouts keep their defaults.
+    :param connection_kwargs: headers, TLS, pool limits, timeouts, a proxy or an httpx
+        transport, also in upstream's urllib3 spellings; the guide "Client options, retries and
+        errors" (docs/guides/client-options.md) lists every key. By default the pool keeps 32
+        connections alive and opens more while all are busy; the asyncio client on the httpx
+        engine holds at most 8 (httpcore's async pool slows down with every connection).
+    :param token: a :class:`SecretKey` that signs a token per scope, or a token sent as is.
+    :param spool_dir: accepted like upstream 0.2.10's; uploads never touch the disk here.
+    :param engine: how requests reach the server (docs/engines.md): ``"auto"`` (default) is
+        the SDK's own HTTP/1.1 engine (``"httptools"``), or httpx's when
+        ``connection_kwargs`` has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's.
     """
 
     _transport_type = httpx.AsyncBaseTransport

@@ -137,11 +137,11 @@ class TransferConfig:
     worker threads' malloc arenas): ``scripts/upload-memory.py`` measured a process RSS
     growth of about ``2 x concurrency x part_size`` (62 MiB for 4 x 8 MiB).
 
-    :param multipart_threshold: sources of known size at least this large use a multipart
-        upload, smaller ones a single streamed put. Streams of unknown length use multipart
-        as soon as they are longer than one part.
-    :param part_size: bytes of the source per part, before compression (at least 1 KiB; below
-        5 MiB a warning is emitted because production rejects such parts).
+    :param multipart_threshold: sources of known size at least this large (default 64 MiB)
+        use a multipart upload, smaller ones a single streamed put. Streams of unknown length
+        use multipart as soon as they are longer than one part.
+    :param part_size: bytes of the source per part, before compression (default 16 MiB; at
+        least 1 KiB; below 5 MiB a warning is emitted because production rejects such parts).
     :param concurrency: parts in flight at the same time (at least 1; default: the number of
         cores, at least 2 and at most 4).
     """
@@ -166,9 +166,9 @@ class TransferConfig:
 class BatchConfig:
     """Concurrency of batch operations (``get_many``, ``put_many``, ...).
 
-    :param batch_concurrency: batch requests in flight at the same time.
+    :param batch_concurrency: batch requests in flight at the same time (default 3).
     :param individual_concurrency: individual requests (inserts too large for a batch) in
-        flight at the same time.
+        flight at the same time (default 5).
     """
 
     batch_concurrency: int = attrs.field(

@@ -70,14 +70,20 @@ def _check_delta(_instance: Any, _attribute: Any, value: Any) -> None:
 
 @attrs.frozen
 class TimeToLive:
-    """Expire ``delta`` after the last write. Sent in whole seconds, sub-seconds rounded up."""
+    """Expire ``delta`` after the last write. Sent in whole seconds, sub-seconds rounded up.
+
+    :param delta: how long the object lives after it was written (not negative).
+    """
 
     delta: timedelta = attrs.field(validator=_check_delta)
 
 
 @attrs.frozen
 class TimeToIdle:
-    """Expire after ``delta`` without access. Sent in whole seconds, sub-seconds rounded up."""
+    """Expire after ``delta`` without access. Sent in whole seconds, sub-seconds rounded up.
+
+    :param delta: how long the object lives after it was last read or written (not negative).
+    """
 
     delta: timedelta = attrs.field(validator=_check_delta)
 
@@ -156,8 +162,15 @@ def check_threshold(value: object) -> int | Literal["none"]:
 class Usecase:
     """A usecase: the top-level namespace, with its default compression and expiration.
 
-    ``resumable_threshold_bytes`` (upstream 0.2.10): ``put`` sends sources of at least this
-    many bytes as a multipart upload whose parts are retried one by one; ``"none"`` never.
+    :param name: the usecase's name (``A-Za-z0-9_-``).
+    :param compression: how puts to it are compressed unless a put says otherwise: ``"zstd"``
+        (default) or ``"none"``.
+    :param expiration_policy: a :class:`TimeToLive` or :class:`TimeToIdle` for objects put
+        without one; None (default): they stay until deleted.
+    :param resumable_threshold_bytes: upstream 0.2.10's threshold (default 256 MiB) for
+        sending a ``put`` as a multipart upload whose parts are retried one by one, or
+        ``"none"``. Accepted and checked; ``put`` here sends any size in one streamed request
+        (``Session.upload`` uses multipart).
     """
 
     name: str = attrs.field(converter=_usecase_name)
@@ -256,8 +269,19 @@ class Metadata:
     """Object metadata, as returned by ``get`` and ``head``.
 
     Field order is upstream 0.2.10's (``filename`` and ``size`` before ``custom``), for
-    positional construction. ``size`` is the stored size from ``x-sn-size``, when the server
-    sends it.
+    positional construction.
+
+    :param content_type: the MIME type stored with the object.
+    :param compression: the stored encoding (``"zstd"``), None when stored as is.
+    :param expiration_policy: the object's :class:`TimeToLive` or :class:`TimeToIdle`, None
+        when it never expires.
+    :param time_created: when the object was written (from ``x-sn-time-created``).
+    :param time_expires: when it expires (from ``x-sn-time-expires``), if it does.
+    :param origin: the origin given at upload (an IP address, for example).
+    :param filename: the file name given at upload.
+    :param size: the stored size from ``x-sn-size``, when the server sends it (the real
+        server does not: ``get_range`` reports the stored size from ``Content-Range``).
+    :param custom: custom metadata (``x-snme-*`` headers), name to value.
     """
 
     content_type: str | None = None
@@ -303,7 +327,11 @@ def _check_part_number(_instance: Any, _attribute: Any, value: Any) -> None:
 
 @attrs.frozen
 class CompletePart:
-    """A part of a multipart upload, as ``complete`` needs it (returned by ``put_part``)."""
+    """A part of a multipart upload, as ``complete`` needs it (returned by ``put_part``).
+
+    :param part_number: the part's number, from 1.
+    :param etag: the part's ETag, as the server returned it.
+    """
 
     part_number: int = attrs.field(validator=_check_part_number)
     etag: str
@@ -311,7 +339,13 @@ class CompletePart:
 
 @attrs.frozen
 class PartInfo:
-    """An uploaded part, as listed by ``list_parts`` (also accepted by ``complete``)."""
+    """An uploaded part, as listed by ``list_parts`` (also accepted by ``complete``).
+
+    :param part_number: the part's number, from 1.
+    :param etag: the part's ETag.
+    :param last_modified: when the part was uploaded, if the server says.
+    :param size: the part's size in bytes, as stored.
+    """
 
     part_number: int = attrs.field(validator=_check_part_number)
     etag: str
@@ -335,8 +369,11 @@ class ProgressEvent:
     """Progress of an upload, passed to the ``progress`` callback.
 
     ``delta`` is signed: it is negative when a failed part is sent again (its bytes rewind).
-    Byte counts are of the source (before compression); ``total`` is None for streams of
-    unknown length.
+    Byte counts are of the source (before compression).
+
+    :param delta: bytes since the previous event (negative: bytes sent again).
+    :param transferred: bytes so far.
+    :param total: the source's size, None for streams of unknown length.
     """
 
     delta: int
@@ -346,9 +383,15 @@ class ProgressEvent:
 
 @attrs.frozen
 class RangeResult:
-    """A byte range of an object: ``data`` holds stored bytes ``start..end`` (inclusive) of
-    ``size``. On a compressed object (``metadata.compression == "zstd"``) these are bytes of
-    the zstd stream, not of the original payload."""
+    """A byte range of an object. On a compressed object (``metadata.compression ==
+    "zstd"``) these are bytes of the zstd stream, not of the original payload.
+
+    :param metadata: the object's metadata.
+    :param data: stored bytes ``start..end``.
+    :param start: the first byte's offset.
+    :param end: the last byte's offset (inclusive).
+    :param size: the object's whole stored size.
+    """
 
     metadata: Metadata
     data: bytes = attrs.field(repr=False)

@@ -80,14 +80,18 @@ class RetryNotice:
 class RetryPolicy:
     """How often and how long to retry one request.
 
-    :param max_retries: retries after the first attempt at most (0 disables retries).
+    :param max_retries: retries after the first attempt at most (default 10; 0 disables
+        retries).
     :param deadline: seconds after the first attempt by which the last retry must have
-        started; a retry whose wait would end later is not made (the error is raised).
-        Multipart aborts and resumed downloads use the same budget.
-    :param initial_delay: backoff before the first retry; doubles per retry (50-100 % jitter)
-        up to ``max_delay``.
-    :param max_retry_after: a ``Retry-After`` longer than this is waited for only this long.
-    :param statuses: response statuses that idempotent requests retry.
+        started (default 10); a retry whose wait would end later is not made (the error is
+        raised). Multipart aborts and resumed downloads use the same budget.
+    :param initial_delay: backoff in seconds before the first retry (default 0.1); doubles
+        per retry (50-100 % jitter) up to ``max_delay`` (default 2).
+    :param max_delay: the longest backoff in seconds.
+    :param max_retry_after: a ``Retry-After`` longer than this many seconds (default 5) is
+        waited for only this long.
+    :param statuses: response statuses that idempotent requests retry (default 429, 502, 503
+        and 504).
     :param on_retry: called with a :class:`RetryNotice` before each retry's wait (on the
         thread or task that sends the request), for example to tell a user at a terminal
         why nothing happens yet. What it raises fails the request.

@@ -132,6 +132,7 @@ class Trickle:
 
 
 Fault = Status | Reset | Cut | FlipBit | Delay | Trickle
+"""Any fault :meth:`FaultProxy.inject` takes."""
 
 
 @attrs.frozen

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+import objectstore_client
 from objectstore_client import _constants as c
+from objectstore_client._models import DEFAULT_RESUMABLE_THRESHOLD_BYTES
 from objectstore_client.cli import _parser as cli_parser
 from objectstore_client.cli import _progress as cli_progress
 from objectstore_client.testing.__main__ import EXIT_CANNOT_START
@@ -188,7 +190,41 @@ CLAIMS: list[tuple[str, str]] = [
 ]
 
 
+#: Docstrings are pages too: the API reference is made of them.
+DOCSTRINGS = {
+    "Client": objectstore_client.Client,
+    "RetryPolicy": objectstore_client.RetryPolicy,
+    "TransferConfig": objectstore_client.TransferConfig,
+    "BatchConfig": objectstore_client.BatchConfig,
+    "Usecase": objectstore_client.Usecase,
+}
+CLAIMS += [
+    ("Client", f"a number (default {RETRIES}, within {seconds(c.DEFAULT_RETRY_DEADLINE_S)};"),
+    ("Client", f"(default {seconds(c.DEFAULT_READ_TIMEOUT_S)}; 0 waits forever)"),
+    ("Client", f"connect ({millis(c.DEFAULT_CONNECT_TIMEOUT_S)})"),
+    ("Client", f"write ({seconds(c.DEFAULT_WRITE_TIMEOUT_S)})"),
+    ("Client", f"pool ({seconds(c.DEFAULT_POOL_TIMEOUT_S)})"),
+    ("Client", f"keeps {c.DEFAULT_MAX_KEEPALIVE_CONNECTIONS} connections alive"),
+    ("Client", f"holds at most {c.ASYNC_MAX_CONNECTIONS}"),
+    ("RetryPolicy", f"(default {RETRIES}; 0 disables"),
+    ("RetryPolicy", f"started (default {DEADLINE})"),
+    ("RetryPolicy", f"before the first retry (default {count(c.INITIAL_RETRY_DELAY_S)})"),
+    ("RetryPolicy", f"up to ``max_delay`` (default {count(c.MAX_RETRY_DELAY_S)})"),
+    ("RetryPolicy", f"this many seconds (default {count(c.MAX_RETRY_AFTER_S)})"),
+    ("RetryPolicy", f"(default {statuses(c.RETRYABLE_STATUSES)})"),
+    ("TransferConfig", f"(default {size(c.DEFAULT_MULTIPART_THRESHOLD_BYTES)})"),
+    ("TransferConfig", f"(default {size(c.DEFAULT_PART_SIZE_BYTES)}; at least"),
+    ("TransferConfig", f"at least {size(c.MIN_PART_SIZE_BYTES)}; below"),
+    ("TransferConfig", f"below {size(c.RECOMMENDED_MIN_PART_SIZE_BYTES)} a warning"),
+    ("BatchConfig", f"at the same time (default {c.DEFAULT_BATCH_CONCURRENCY})"),
+    ("BatchConfig", f"flight at the same time (default {c.DEFAULT_INDIVIDUAL_CONCURRENCY})"),
+    ("Usecase", f"(default {size(DEFAULT_RESUMABLE_THRESHOLD_BYTES)})"),
+]
+
+
 def _page(name: str) -> str:
+    if name in DOCSTRINGS:
+        return re.sub(r"\s+", " ", DOCSTRINGS[name].__doc__ or "")
     return re.sub(r"\s+", " ", (ROOT / name).read_text(encoding="utf-8"))
 
 
