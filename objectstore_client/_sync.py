@@ -314,6 +314,7 @@ class Session(BaseSession):
         self,
         *,
         key: str | None = None,
+        compress: Compression | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
@@ -323,12 +324,16 @@ class Session(BaseSession):
     ) -> MultipartUpload:
         """Start a multipart upload (the server picks the key when ``key`` is None).
 
-        ``compression`` is only recorded: compress each part yourself (one zstd frame per
-        part), or use :meth:`upload`, which does it all.
+        ``compress`` (``"zstd"`` or ``"none"``; default: the usecase's) is only recorded:
+        compress each part yourself (one zstd frame per part), or use :meth:`upload`, which
+        does it all. ``compression`` is its deprecated name (DeprecationWarning), as for
+        :meth:`put` and :meth:`upload`.
         """
+        encoding = resolve_put_encoding(self._info.usecase.compression, compress, compression)
         options = WriteOptions(
-            key=key, compression=compression, content_type=content_type, metadata=metadata,
-            expiration_policy=expiration_policy, origin=origin, filename=filename,
+            key=key, compression=encoding.compression, content_type=content_type,
+            metadata=metadata, expiration_policy=expiration_policy, origin=origin,
+            filename=filename,
         )  # fmt: skip
         plan = mp.plan_initiate(self._info, self._write(options))
         flow = mp.initiate_flow(self._client._ctx, self._info, plan)

@@ -37,6 +37,10 @@ _STRICT_DURATIONS = (
 )
 #: Steps whose records differ on purpose, and why (docs/migration.md lists these for users).
 DELIBERATE: dict[str, str] = {
+    "multipart_zstd": (
+        "initiate_multipart_upload takes compress= like put and upload; upstream's "
+        "compression= still works, with a DeprecationWarning"
+    ),
     "get_all_options": _STRICT_DURATIONS,
     "head_all_options": _STRICT_DURATIONS,
     "get_multipart_mislabelled": (

@@ -166,7 +166,7 @@ async def op_delete(cell: Cell) -> tuple[str, str]:
 
 
 async def _upload(cell: Cell) -> Any:
-    raw = cell.direct.initiate_multipart_upload(key="k", compression="none")
+    raw = cell.direct.initiate_multipart_upload(key="k", compress="none")
     return cell.faulty.resume("k", raw.upload_id)
 
 
