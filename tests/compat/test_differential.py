@@ -35,12 +35,14 @@ _STRICT_DURATIONS = (
     "upstream 0.2.10 parses x-sn-expiration strictly and raises ValueError on the server's "
     "humantime form (ttl:1day 1h); this SDK reads every form the server emits"
 )
+_COMPRESS_NAME = (
+    "initiate_multipart_upload takes compress= like put and upload; upstream's compression= "
+    "still works, with a DeprecationWarning"
+)
 #: Steps whose records differ on purpose, and why (docs/migration.md lists these for users).
 DELIBERATE: dict[str, str] = {
-    "multipart_zstd": (
-        "initiate_multipart_upload takes compress= like put and upload; upstream's "
-        "compression= still works, with a DeprecationWarning"
-    ),
+    "multipart": _COMPRESS_NAME,
+    "multipart_zstd": _COMPRESS_NAME,
     "get_all_options": _STRICT_DURATIONS,
     "head_all_options": _STRICT_DURATIONS,
     "get_multipart_mislabelled": (

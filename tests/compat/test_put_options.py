@@ -137,7 +137,7 @@ async def test_resumable_threshold_and_spool_dir_are_accepted(
 async def test_put_part_messages_are_upstreams(kind: str, objectstore_url: str) -> None:
     client = ClientAdapter(kind, objectstore_url)
     session = client.session("attachments", org=uuid.uuid4().hex[:12])
-    upload = await session.initiate(key="mp", compression="none")
+    upload = await session.initiate(key="mp", compress="none")
     with pytest.raises(ValueError, match="content_length must match the size of the provided"):
         await upload.put_part(b"abc", part_number=1, content_length=5)
     with pytest.raises(ValueError, match="content_md5 must be exactly 16 bytes"):

@@ -44,7 +44,7 @@ def payload(size: int) -> bytes:
 
 
 async def test_manual_multipart_roundtrip(session: SessionAdapter) -> None:
-    upload = await session.initiate(key="manual/obj", compression="zstd", content_type="text/x")
+    upload = await session.initiate(key="manual/obj", compress="zstd", content_type="text/x")
     assert upload.key == "manual/obj" and upload.upload_id
     one, two = b"a" * 5000, b"b" * 3000
     frame = zstandard.ZstdCompressor().compress
@@ -67,7 +67,7 @@ async def test_manual_multipart_roundtrip(session: SessionAdapter) -> None:
 async def test_complete_with_a_bad_etag_raises_and_keeps_the_upload(
     session: SessionAdapter,
 ) -> None:
-    upload = await session.initiate(compression="none")
+    upload = await session.initiate(compress="none")
     part = await upload.put_part(b"xyz", part_number=1, content_length=3)
     assert part.etag
     with pytest.raises(MultipartCompleteError) as info:
