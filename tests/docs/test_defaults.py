@@ -247,3 +247,10 @@ def test_the_cli_exit_status_table_is_the_codes() -> None:
     assert {kind: int(status) for status, kind in rows} == {
         kind: status for kind, status in EXIT_CODES.items() if kind != "ok"
     }
+
+
+def test_install_commands_name_this_distribution() -> None:
+    """``objectstore-client`` is upstream's distribution: its extras do not exist."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    wrong = [p.name for p in pages if 'install "objectstore-client[' in p.read_text()]
+    assert wrong == []
