@@ -142,9 +142,10 @@ class Uploads:
         return upload_id
 
     def _dir(self, oid: ObjectId, upload_id: str) -> tuple[Path, Metadata]:
-        if "/" in upload_id or not valid_upload_id(upload_id):
+        # no directory yet: no upload was ever made, and a lookup must not create one
+        if "/" in upload_id or not valid_upload_id(upload_id) or self._root is None:
             raise UploadNotFound(upload_id)
-        directory = self.root / upload_id
+        directory = self._root / upload_id
         try:
             doc = json.loads((directory / "upload.json").read_bytes())
         except (FileNotFoundError, NotADirectoryError, ValueError):

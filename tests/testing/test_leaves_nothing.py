@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from objectstore_client import AsyncClient, Usecase
+from objectstore_client import AsyncClient, RequestError, Usecase
 from objectstore_client.testing import ObjectstoreApp
 
 
@@ -37,6 +37,10 @@ async def test_app_makes_its_multipart_dir_on_first_upload_and_removes_it(
         client = AsyncClient("http://objectstore", connection_kwargs={"transport": transport})
         async with client:
             session = client.session(Usecase("attachments"), org=1)
+            unknown = session.resume_multipart_upload("big", "0" * 32)
+            with pytest.raises(RequestError):  # a lookup of an unknown upload: 404
+                await unknown.list_parts()
+            assert list(private_tmp.iterdir()) == []
             upload = await session.initiate_multipart_upload(key="big")
             made = list(private_tmp.iterdir())
             assert [p.name.startswith("objectstore-multipart-") for p in made] == [True]
