@@ -33,7 +33,7 @@ from ._core.presign import presigned_url
 from ._core.retry import RetryPolicy
 from ._core.sources import BodySpec, classify_body
 from ._core.tokens import SecretKey, TokenCache, check_token
-from ._core.urls import mint_token, object_url
+from ._core.urls import BaseUrl, mint_token, object_url
 from ._core.validate import check_key
 from ._core.writes import Write, WriteOptions
 from ._engines import EngineName, choose_engine
@@ -95,6 +95,7 @@ class BaseClient:
                 f"for {type(self).__name__}"
             )
         self._base_url = config.base_url
+        self._url = BaseUrl.of(config.base_url)
         self._metrics = metrics_backend or NoOpMetricsBackend()
         self._trace = trace_header_source(propagate_traces)
         # checked before any request: a token read from a file keeps its newline
@@ -104,7 +105,7 @@ class BaseClient:
             config.retry,
             time.monotonic,
             random.random,
-            str(config.base_url).rstrip("/"),
+            self._url,
             # the default backend discards everything: then no records are even built
             metrics=type(self._metrics) is not NoOpMetricsBackend,
         )
@@ -134,17 +135,17 @@ class BaseClient:
                 _log.exception("metrics backend failed for %s", record.name)
 
     def _transport_error(self, effect: flows.Effect, exc: httpx.TransportError) -> TransportError:
-        url = self._base_url
+        url = self._url
         if isinstance(effect, flows.Send):
             # the path as sent, with the base URL's prefix; where to, for connection failures
-            method, path = effect.plan.method, url.path.rstrip("/") + effect.plan.path
+            method, path = effect.plan.method, url.path(effect.plan.path)
         elif isinstance(effect, (flows.ReadBody, flows.Close)):  # reading a small body
             method, path = origin(cast("httpx.Response", effect.response))
         else:  # pragma: no cover - no other effect does I/O
-            method, path = "?", url.path
+            method, path = "?", url.path("/")
         hint = None
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-            hint = connect_hint(url.host, url.port or {"https": 443}.get(url.scheme, 80))
+            hint = connect_hint(url.host, url.port)
         error = map_transport_error(exc, method, path, hint=hint)
         error.__cause__ = exc
         return error
@@ -176,7 +177,7 @@ class BaseSession:
 
     def object_url(self, key: str, token_validity: timedelta | None = None) -> str:
         """The object's absolute URL; with ``token_validity``, a read-only token is embedded."""
-        return object_url(self._base._base_url, self._info, key, token_validity, time.time())
+        return object_url(self._base._url, self._info, key, token_validity, time.time())
 
     def presigned_object_url(
         self,
@@ -190,7 +191,7 @@ class BaseSession:
         A GET URL also works for HEAD and vice versa; the signature covers the path and query,
         so any change to the URL is refused (401).
         """
-        return presigned_url(self._base._base_url, self._info, method, key, duration, time.time())
+        return presigned_url(self._base._url, self._info, method, key, duration, time.time())
 
     def mint_token(
         self,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -22,6 +21,7 @@ from .guidance import ServerCheck, auth_hint, wrong_base_url
 from .metrics import MetricRecord, operation_metrics
 from .plan import RequestPlan, SessionInfo, plan_health, with_range
 from .retry import GiveUp, RetryPolicy, decide
+from .urls import BaseUrl
 
 __all__ = [
     "Close",
@@ -110,27 +110,20 @@ Flow = Generator[Effect, Any, T]
 
 @attrs.frozen(eq=False)
 class OpContext:
-    """Per-client knobs a flow needs: retry policy, clock and jitter source; the base URL (for
-    messages) and whether it was confirmed to lead to an Objectstore server."""
+    """Per-client knobs a flow needs: retry policy, clock and jitter source; the base URL (its
+    prefix for messages) and whether it was confirmed to lead to an Objectstore server."""
 
     retry: RetryPolicy
     clock: Callable[[], float]
     random: Callable[[], float]
-    base_url: str = ""
+    base: BaseUrl
     server: ServerCheck = attrs.field(factory=ServerCheck)
     #: False when metrics go nowhere (the default backend): no records are built.
     metrics: bool = True
-    #: The base URL's path prefix, split off once (every error message names it).
-    _prefix: str = attrs.field(
-        init=False,
-        default=attrs.Factory(
-            lambda self: urlsplit(self.base_url).path.rstrip("/"), takes_self=True
-        ),
-    )
 
     def sent_path(self, path: str) -> str:
         """A request's path as sent, for messages: with the base URL's path prefix."""
-        return self._prefix + path
+        return self.base.path(path)
 
     def response_error(
         self, plan: RequestPlan, status: int, body: bytes, *, hint: str | None = None
@@ -223,7 +216,7 @@ def confirm_server(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> F
     if response.status_code == 200:
         ctx.server.confirmed = True
     elif response.status_code == 404:
-        raise wrong_base_url(plan.method, ctx.base_url + plan.path, ctx.base_url, 404)
+        raise wrong_base_url(plan.method, ctx.base.text + plan.path, ctx.base.text, 404)
 
 
 def measured(
