@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import attrs
 import httpx
 
 from . import _transfer_async
@@ -242,9 +241,7 @@ class AsyncSession(BaseSession):
             filename=filename,
         )  # fmt: skip
         write = self._write(options)
-        if encoding.precompressed:  # labelled zstd, sent as given
-            write = attrs.evolve(write, compress=False)
-        plan = plan_put(self._info, contents, write)
+        plan = plan_put(self._info, contents, write, precompressed=encoding.precompressed)
         return await self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
 
     async def get(

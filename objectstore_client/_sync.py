@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import attrs
 import httpx
 
 from . import _transfer_sync
@@ -236,9 +235,7 @@ class Session(BaseSession):
             filename=filename,
         )  # fmt: skip
         write = self._write(options)
-        if encoding.precompressed:  # labelled zstd, sent as given
-            write = attrs.evolve(write, compress=False)
-        plan = plan_put(self._info, contents, write)
+        plan = plan_put(self._info, contents, write, precompressed=encoding.precompressed)
         return self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
 
     def get(

@@ -388,7 +388,7 @@ def individual_flow(ctx: OpContext, session: SessionInfo, op: Prepared) -> Flow[
     if op.write is None:
         raise TypeError(f"operation {op.index} is not an insert")
     # the body was compressed when prepared: send it as is, with its Content-Encoding
-    plan = plan_put(session, op.body, attrs.evolve(op.write, compress=False))
+    plan = plan_put(session, op.body, op.write, precompressed=True)
     try:
         key = yield from put_flow(ctx, session, plan)
     except ObjectstoreError as exc:

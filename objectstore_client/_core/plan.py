@@ -97,15 +97,18 @@ def make_plan(
     return RequestPlan(method, str(kwargs["url"]), kwargs, kind, body)
 
 
-def plan_put(session: SessionInfo, contents: object, write: Write) -> RequestPlan:
+def plan_put(
+    session: SessionInfo, contents: object, write: Write, *, precompressed: bool = False
+) -> RequestPlan:
     """Plan a put of ``contents``: PUT with a key, POST (server-generated key) without.
 
-    The body is zstd-compressed as it is sent when ``write.compress``; a body that is
-    already compressed goes with ``attrs.evolve(write, compress=False)`` and keeps its
-    ``Content-Encoding`` header.
+    The body is zstd-compressed as it is sent when ``write.compress``, unless
+    ``precompressed``: the contents already are zstd and go verbatim, with the write's
+    ``Content-Encoding``.
     """
-    body = classify_body(contents, compress=write.compress)
-    if not write.compress and write.builder_args.get("content_encoding") == "zstd":
+    precompressed = precompressed and write.compress
+    body = classify_body(contents, compress=write.compress and not precompressed)
+    if precompressed:
         body = attrs.evolve(body, precompressed=True)  # metrics: only the size as sent
     usecase, scopes = session.usecase.name, session.scope_path
     if write.key:

@@ -73,7 +73,7 @@ def test_usecase_expiration_is_the_default() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"compression": "gzip"}, "unknown compression"),
+        ({"compression": "gzip"}, "Invalid compression: gzip"),
         ({"metadata": {"bad name": "x"}}, "metadata name"),
         ({"metadata": {"a": 1}}, "metadata value for 'a' must be a str"),
         ({"origin": b"x"}, "origin must be a str"),
