@@ -142,15 +142,21 @@ def send(
     ok: frozenset[int],
     *,
     progress: int = 0,
+    attempts: int = 0,
+    started: float | None = None,
 ) -> Flow[Response | None]:
-    """Send with retries. Returns the response for an ``ok`` status, None for a drained 404
-    (when 404 is not ``ok``), and raises RequestError for other statuses.
+    """Send with retries: the one retry loop of every request. Returns the response for an
+    ``ok`` status, None for a drained 404 (when 404 is not ``ok``), and raises RequestError
+    for other statuses.
 
     With ``progress``, that many source bytes are reported once a response arrives (the body
-    was sent) and taken back (a negative delta) when the attempt failed.
+    was sent) and taken back (a negative delta) when the attempt failed. A request that
+    continues an earlier one (a resumed download) passes the ``attempts`` already made and
+    when the first one ``started``: the retry budget is shared.
     """
-    attempt = 0
-    started = ctx.clock()  # retries stop at the policy's deadline, counted from here
+    attempt = attempts
+    if started is None:
+        started = ctx.clock()  # retries stop at the policy's deadline, counted from here
     while True:
         attempt += 1
         try:

@@ -18,10 +18,20 @@ from .plan import RequestPlan, SessionInfo, make_plan
 from .retry import RequestKind
 from .validate import check_key
 
-__all__ = ["ByteRange", "byte_range", "plan_range", "range_flow"]
+__all__ = ["ByteRange", "byte_range", "content_range", "plan_range", "range_flow"]
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 _UNSATISFIED = re.compile(r"bytes \*/(\d+)")
+
+
+def content_range(value: str) -> tuple[int, int, int] | None:
+    """``(start, end, size)`` of a ``Content-Range: bytes start-end/size`` (end inclusive);
+    None for anything else."""
+    match = _CONTENT_RANGE.fullmatch(value)
+    if match is None:
+        return None
+    start, end, size = (int(group) for group in match.groups())
+    return start, end, size
 
 
 def _offset(name: str, value: object) -> int:
@@ -104,10 +114,10 @@ def _read(
             raise RangeNotSatisfiable(message, len(body), method=plan.method, path=shown)
         start, end = resolved
         return RangeResult(metadata, body[start : end + 1], start=start, end=end, size=len(body))
-    match = _CONTENT_RANGE.fullmatch(header)
-    if match is None or int(match.group(2)) - int(match.group(1)) + 1 != len(body):
+    found = content_range(header)
+    if found is None or found[1] - found[0] + 1 != len(body):
         raise ctx.response_error(plan, status, b"bad Content-Range")
-    start, end, size = (int(g) for g in match.groups())
+    start, end, size = found
     return RangeResult(metadata, body, start=start, end=end, size=size)
 
 
