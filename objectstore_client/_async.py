@@ -17,7 +17,6 @@ from ._base import (
     BaseMultipartUpload,
     BaseSession,
     put_items,
-    response_metadata,
 )
 from ._batch import (
     BatchDelete,
@@ -37,6 +36,7 @@ from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
+from ._core.get import get_stream_flow
 from ._core.plan import (
     RequestPlan,
     SessionInfo,
@@ -47,7 +47,7 @@ from ._core.plan import (
 )
 from ._core.put_encoding import resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
-from ._core.resume import Download, resume_flow
+from ._core.resume import resume_flow
 from ._core.sources import AsyncContents, part_bytes
 from ._core.writes import WriteOptions
 from ._engines import AsyncEngine
@@ -254,24 +254,21 @@ class AsyncSession(BaseSession):
         """
         plan = plan_get(self._info, key)
         client, info = self._client, self._info
-        started = client._ctx.clock()
-        found = await client._drive(flows.get_flow(client._ctx, info, plan))
+        flow = get_stream_flow(client._ctx, info, plan, decompress, accept_encoding)
+        found = await client._drive(flow)
         if found is None:
             return None
-        response = cast("httpx.Response", found)  # what _send returned
-        try:
-            metadata, decode = response_metadata(response, decompress, accept_encoding)
-        except BaseException:
-            await response.aclose()
-            raise
-        # a body that breaks is resumed from where it stopped (within the retry deadline)
-        download = Download.start(plan, response, started)
+        download = found.download
 
         async def resume(error: TransportError) -> httpx.Response:
+            # a body that breaks is resumed from where it stopped (within the retry deadline)
             flow = resume_flow(client._ctx, info, download, error)
             return cast("httpx.Response", await client._drive(flow))
 
-        return AsyncGetResponse(metadata, AsyncPayload(response, decode, download, resume))
+        response = cast("httpx.Response", found.response)  # what _send returned
+        return AsyncGetResponse(
+            found.metadata, AsyncPayload(response, found.decode, download, resume)
+        )
 
     async def get_range(
         self,

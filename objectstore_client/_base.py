@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal, cast
 
-import attrs
 import httpx
 
 from ._batch import BatchOperation, BatchPut
@@ -38,7 +37,7 @@ from ._core.validate import check_key
 from ._core.writes import Write, WriteOptions
 from ._engines import EngineName, choose_engine
 from ._exceptions import InvalidInput, TransportError, map_transport_error
-from ._models import Metadata, Permission, Scope, Usecase
+from ._models import Permission, Scope, Usecase
 from ._pool import origin
 from ._tracing import trace_header_source
 
@@ -258,13 +257,3 @@ class BaseMultipartUpload:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self._key!r}, upload_id={self._upload_id!r})"
-
-
-def response_metadata(
-    response: httpx.Response, decompress: bool, accept_encoding: Sequence[str] | None
-) -> tuple[Metadata, bool]:
-    """Metadata of a download and whether to decode it (compression reset when decoding)."""
-    metadata = Metadata.from_headers(response.headers)
-    if not flows.decode_wanted(metadata, decompress, accept_encoding):
-        return metadata, False
-    return attrs.evolve(metadata, compression=None), True

@@ -18,7 +18,6 @@ from ._base import (
     BaseMultipartUpload,
     BaseSession,
     put_items,
-    response_metadata,
 )
 from ._batch import (
     BatchDelete,
@@ -38,6 +37,7 @@ from ._config import SYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
+from ._core.get import get_stream_flow
 from ._core.plan import (
     RequestPlan,
     SessionInfo,
@@ -48,7 +48,7 @@ from ._core.plan import (
 )
 from ._core.put_encoding import resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
-from ._core.resume import Download, resume_flow
+from ._core.resume import resume_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
 from ._engines import Engine
@@ -248,24 +248,19 @@ class Session(BaseSession):
         """
         plan = plan_get(self._info, key)
         client, info = self._client, self._info
-        started = client._ctx.clock()
-        found = client._drive(flows.get_flow(client._ctx, info, plan))
+        flow = get_stream_flow(client._ctx, info, plan, decompress, accept_encoding)
+        found = client._drive(flow)
         if found is None:
             return None
-        response = cast("httpx.Response", found)  # what _send returned
-        try:
-            metadata, decode = response_metadata(response, decompress, accept_encoding)
-        except BaseException:
-            response.close()
-            raise
-        # a body that breaks is resumed from where it stopped (within the retry deadline)
-        download = Download.start(plan, response, started)
+        download = found.download
 
         def resume(error: TransportError) -> httpx.Response:
+            # a body that breaks is resumed from where it stopped (within the retry deadline)
             flow = resume_flow(client._ctx, info, download, error)
             return cast("httpx.Response", client._drive(flow))
 
-        return GetResponse(metadata, Payload(response, decode, download, resume))
+        response = cast("httpx.Response", found.response)  # what _send returned
+        return GetResponse(found.metadata, Payload(response, found.decode, download, resume))
 
     def get_range(
         self,

@@ -10,7 +10,7 @@ and ``_async._drive`` are the only two drivers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, Protocol, TypeVar
 
 import attrs
@@ -287,7 +287,8 @@ def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Respon
 
 
 def get_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
-    """Start a download: the open response (body unread), or None when the object is missing.
+    """Start a GET of stored bytes: the open response (body unread), or None when the object
+    is missing; ``get.get_stream_flow`` completes ``get`` from it.
 
     Latency is time to headers, like upstream.
     """
@@ -317,18 +318,3 @@ def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Non
 def delete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
     """Delete an object."""
     return (yield from measured(ctx, "delete", session, _delete(ctx, session, plan), dict))
-
-
-def decode_wanted(
-    metadata: Metadata, decompress: bool, accept_encoding: Sequence[str] | None
-) -> bool:
-    """Whether ``get`` must decompress the stored encoding (upstream's rule)."""
-    encoding = metadata.compression
-    if not encoding or not decompress:
-        return False
-    accepted = accept_encoding or []
-    if "*" in accepted or encoding in accepted:
-        return False
-    if encoding != "zstd":
-        raise NotImplementedError(f"cannot decompress stored encoding {encoding!r}")
-    return True
