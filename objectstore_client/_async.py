@@ -12,12 +12,6 @@ from typing import IO, Any, Literal, TypeVar, cast
 import httpx
 
 from . import _transfer_async
-from ._base import (
-    BaseClient,
-    BaseMultipartUpload,
-    BaseSession,
-    put_items,
-)
 from ._batch import (
     BatchDelete,
     BatchGet,
@@ -31,6 +25,7 @@ from ._batch import (
     OperationError,
     PutResult,
 )
+from ._client_base import BaseClient
 from ._concurrency_async import sleep, to_thread
 from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
@@ -65,6 +60,7 @@ from ._models import (
     Usecase,
     check_threshold,
 )
+from ._session_base import BaseMultipartUpload, BaseSession, put_items
 from ._sources_async import async_request_body, read_exactly
 
 __all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]

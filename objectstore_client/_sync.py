@@ -13,12 +13,6 @@ from typing import IO, Any, Literal, TypeVar, cast
 import httpx
 
 from . import _transfer_sync
-from ._base import (
-    BaseClient,
-    BaseMultipartUpload,
-    BaseSession,
-    put_items,
-)
 from ._batch import (
     BatchDelete,
     BatchGet,
@@ -32,6 +26,7 @@ from ._batch import (
     OperationError,
     PutResult,
 )
+from ._client_base import BaseClient
 from ._concurrency_sync import sleep, to_thread
 from ._config import SYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
@@ -66,6 +61,7 @@ from ._models import (
     Usecase,
     check_threshold,
 )
+from ._session_base import BaseMultipartUpload, BaseSession, put_items
 from ._sources_sync import read_exactly, request_body
 
 __all__ = ["Client", "MultipartUpload", "Session"]
