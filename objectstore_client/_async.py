@@ -28,8 +28,7 @@ from ._batch import (
 from ._client_base import BaseClient
 from ._concurrency_async import sleep, to_thread
 from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
-from ._core import flows
-from ._core import multipart_wire as mp
+from ._core import flows, multipart_requests
 from ._core.batch import assemble
 from ._core.get import get_stream_flow
 from ._core.plan import (
@@ -316,8 +315,8 @@ class AsyncSession(BaseSession):
             key=key, compression=compression, content_type=content_type, metadata=metadata,
             expiration_policy=expiration_policy, origin=origin, filename=filename,
         )  # fmt: skip
-        plan = mp.plan_initiate(self._info, self._write(options))
-        flow = mp.initiate_flow(self._client._ctx, self._info, plan)
+        plan = multipart_requests.plan_initiate(self._info, self._write(options))
+        flow = multipart_requests.initiate_flow(self._client._ctx, self._info, plan)
         return AsyncMultipartUpload(self, *await self._client._drive(flow))
 
     def resume_multipart_upload(self, key: str, upload_id: str) -> AsyncMultipartUpload:
@@ -436,26 +435,32 @@ class AsyncMultipartUpload(BaseMultipartUpload):
         A file is read into memory first (``content_length`` bytes; in a worker thread on the
         asyncio client), so the part can be retried. Re-uploading a part number replaces it.
         """
-        mp.check_part(part_number, content_length)
+        multipart_requests.check_part(part_number, content_length)
         body = part_bytes(contents, content_length)
         if body is None:
             read = contents.read  # type: ignore[union-attr]
             body = await to_thread(read_exactly, read, content_length)
         info = self._session._info
-        plan = mp.plan_part(info, self.key, self.upload_id, part_number, body, content_md5)
+        plan = multipart_requests.plan_part(
+            info, self.key, self.upload_id, part_number, body, content_md5
+        )
         ctx = self._session._client._ctx
-        return await self._drive(mp.put_part_flow(ctx, info, plan, part_number))
+        return await self._drive(multipart_requests.put_part_flow(ctx, info, plan, part_number))
 
     async def list_parts(self) -> list[PartInfo]:
         """Every part uploaded so far (all pages), ascending."""
         info = self._session._info
         ctx = self._session._client._ctx
-        return await self._drive(mp.list_parts_flow(ctx, info, self.key, self.upload_id))
+        return await self._drive(
+            multipart_requests.list_parts_flow(ctx, info, self.key, self.upload_id)
+        )
 
     async def abort(self) -> None:
         """Discard the upload and its parts."""
-        plan = mp.plan_abort(self._session._info, self.key, self.upload_id)
-        await self._drive(mp.abort_flow(self._session._client._ctx, self._session._info, plan))
+        plan = multipart_requests.plan_abort(self._session._info, self.key, self.upload_id)
+        await self._drive(
+            multipart_requests.abort_flow(self._session._client._ctx, self._session._info, plan)
+        )
 
     async def complete(self, parts: Sequence[CompletePart | PartInfo]) -> str:
         """Assemble the object from ``parts`` (sorted for you); returns the key.
@@ -463,5 +468,7 @@ class AsyncMultipartUpload(BaseMultipartUpload):
         Raises MultipartCompleteError when the server refuses (the upload then remains).
         """
         info = self._session._info
-        plan = mp.plan_complete(info, self.key, self.upload_id, parts)
-        return await self._drive(mp.complete_flow(self._session._client._ctx, info, plan))
+        plan = multipart_requests.plan_complete(info, self.key, self.upload_id, parts)
+        return await self._drive(
+            multipart_requests.complete_flow(self._session._client._ctx, info, plan)
+        )

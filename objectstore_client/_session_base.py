@@ -14,7 +14,7 @@ from ._config import BatchConfig, TransferConfig
 from ._constants import DEFAULT_PRESIGN_SECONDS
 from ._core.batch import BatchItem, Indexed, batch_jobs
 from ._core.flows import Flow
-from ._core.multipart_wire import check_upload_id
+from ._core.multipart_requests import check_upload_id
 from ._core.plan import SessionInfo
 from ._core.presign import presigned_url
 from ._core.sources import BodySpec, classify_body

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from objectstore_client import BatchGet, BatchPut, GetResult, OperationError, PutResult
-from objectstore_client._core import batch
-from objectstore_client._core import multipart_wire as mp
+from objectstore_client._core import batch, multipart_requests
 from objectstore_client._core.flows import Close, Emit, Progress, ReadBody, Send, Sleep
 from objectstore_client._core.ranges import byte_range, content_range, plan_range, range_flow
 from objectstore_client._core.writes import WriteOptions
@@ -69,7 +68,11 @@ def test_an_unsatisfiable_range_names_the_stored_size() -> None:
 
 def test_initiate_returns_the_key_and_upload_id() -> None:
     write = WriteOptions(key="k").resolve(INFO.usecase)
-    step = Step(mp.initiate_flow(context(), INFO, mp.plan_initiate(INFO, write)))
+    step = Step(
+        multipart_requests.initiate_flow(
+            context(), INFO, multipart_requests.plan_initiate(INFO, write)
+        )
+    )
     assert step.expect(Send).plan.method == "PUT"
     step.answer(Answer.of(200)).expect(ReadBody)
     step.answer(b'{"key": "k", "upload_id": "u1"}').expect(Emit)
@@ -77,8 +80,8 @@ def test_initiate_returns_the_key_and_upload_id() -> None:
 
 
 def test_a_part_reports_progress_and_takes_it_back_on_a_retry() -> None:
-    plan = mp.plan_part(INFO, "k", "u1", 1, b"abcd")
-    step = Step(mp.put_part_flow(context(), INFO, plan, 1, progress=4))
+    plan = multipart_requests.plan_part(INFO, "k", "u1", 1, b"abcd")
+    step = Step(multipart_requests.put_part_flow(context(), INFO, plan, 1, progress=4))
     step.expect(Send)
     assert step.answer(Answer.of(503)).expect(Progress).delta == 4  # the body went out
     assert step.answer().expect(Progress).delta == -4  # and must go again
@@ -94,7 +97,7 @@ def test_a_part_reports_progress_and_takes_it_back_on_a_retry() -> None:
 
 
 def test_list_parts_follows_the_marker_across_pages() -> None:
-    step = Step(mp.list_parts_flow(context(), INFO, "k", "u1"))
+    step = Step(multipart_requests.list_parts_flow(context(), INFO, "k", "u1"))
     pages = [
         {"parts": [{"part_number": 1, "etag": "a", "size": 1}], "is_truncated": True,
          "next_part_number_marker": 1},
@@ -110,7 +113,7 @@ def test_list_parts_follows_the_marker_across_pages() -> None:
 
 
 def test_list_parts_refuses_a_marker_that_does_not_advance() -> None:
-    step = Step(mp.list_parts_flow(context(), INFO, "k", "u1"))
+    step = Step(multipart_requests.list_parts_flow(context(), INFO, "k", "u1"))
     page = {"parts": [], "is_truncated": True, "next_part_number_marker": None}
     step.answer(Answer.of(200)).expect(ReadBody)
     with pytest.raises(RequestError, match="usable marker"):
@@ -118,15 +121,21 @@ def test_list_parts_refuses_a_marker_that_does_not_advance() -> None:
 
 
 def test_abort_reads_the_answer() -> None:
-    step = Step(mp.abort_flow(context(), INFO, mp.plan_abort(INFO, "k", "u1")))
+    step = Step(
+        multipart_requests.abort_flow(
+            context(), INFO, multipart_requests.plan_abort(INFO, "k", "u1")
+        )
+    )
     assert step.expect(Send).plan.method == "DELETE"
     step.answer(Answer.of(204)).expect(ReadBody)
     assert step.answer(b"").returned() is None
 
 
 def _complete() -> Step:
-    plan = mp.plan_complete(INFO, "k", "u1", [CompletePart(2, "b"), CompletePart(1, "a")])
-    step = Step(mp.complete_flow(context(), INFO, plan))
+    plan = multipart_requests.plan_complete(
+        INFO, "k", "u1", [CompletePart(2, "b"), CompletePart(1, "a")]
+    )
+    step = Step(multipart_requests.complete_flow(context(), INFO, plan))
     assert step.expect(Send).plan.method == "POST"
     return step
 
