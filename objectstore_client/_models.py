@@ -156,8 +156,9 @@ def check_threshold(value: object) -> int | Literal["none"]:
 class Usecase:
     """A usecase: the top-level namespace, with its default compression and expiration.
 
-    ``resumable_threshold_bytes`` (upstream 0.2.10): ``put`` sends sources of at least this
-    many bytes as a multipart upload whose parts are retried one by one; ``"none"`` never.
+    ``resumable_threshold_bytes`` (upstream 0.2.10, a size or ``"none"``) is checked and kept
+    for compatibility only: ``put`` sends any size in one streamed request, and ``upload``
+    switches to multipart at ``TransferConfig.multipart_threshold``.
     """
 
     name: str = attrs.field(converter=_usecase_name)

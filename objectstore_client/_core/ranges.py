@@ -15,7 +15,7 @@ from .._exceptions import InvalidInput, RangeNotSatisfiable
 from .._models import Metadata, RangeResult
 from .flows import Flow, OpContext, ReadBody, measured, send
 from .plan import RequestPlan, SessionInfo, make_plan
-from .retry import RequestKind
+from .retry import IDEMPOTENT
 from .validate import check_key
 
 __all__ = ["ByteRange", "byte_range", "content_range", "plan_range", "range_flow"]
@@ -88,7 +88,7 @@ def plan_range(session: SessionInfo, key: str, wanted: ByteRange) -> RequestPlan
     kwargs = get_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key), range_=wanted.header
     )
-    return make_plan("GET", kwargs, RequestKind(idempotent=True, replayable=True))
+    return make_plan("GET", kwargs, IDEMPOTENT)
 
 
 def _read(
