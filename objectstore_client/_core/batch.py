@@ -380,7 +380,7 @@ def batch_flow(
     ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[BatchItem]
 ) -> Flow[Indexed]:
     """One batch request; results keyed by the operations' positions in the call."""
-    return (yield from measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict))
+    return measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict)
 
 
 def individual_flow(ctx: OpContext, session: SessionInfo, op: BatchItem) -> Flow[Indexed]:

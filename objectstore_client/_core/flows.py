@@ -232,9 +232,20 @@ def measured(
     inner: Flow[T],
     sizes: Callable[[], dict[str, Any]],
 ) -> Flow[T]:
-    """Run ``inner`` and emit the operation's metrics, on failure too."""
+    """``inner``, emitting the operation's metrics, on failure too. When metrics go nowhere
+    this is ``inner`` itself: no generator in between to pass every effect through."""
     if not ctx.metrics:
-        return (yield from inner)
+        return inner
+    return _measured(ctx, op, session, inner, sizes)
+
+
+def _measured(
+    ctx: OpContext,
+    op: str,
+    session: SessionInfo,
+    inner: Flow[T],
+    sizes: Callable[[], dict[str, Any]],
+) -> Flow[T]:
     start = ctx.clock()
     try:
         result = yield from inner
@@ -273,7 +284,7 @@ def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[st
             "compression": compression,
         }
 
-    return (yield from measured(ctx, "put", session, _put(ctx, session, plan), sizes))
+    return measured(ctx, "put", session, _put(ctx, session, plan), sizes)
 
 
 def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
@@ -292,7 +303,7 @@ def get_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Re
 
     Latency is time to headers, like upstream.
     """
-    return (yield from measured(ctx, "get", session, _get(ctx, session, plan), dict))
+    return measured(ctx, "get", session, _get(ctx, session, plan), dict)
 
 
 def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
@@ -306,7 +317,7 @@ def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metad
 
 def head_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
     """Metadata of an object, or None when it is missing."""
-    return (yield from measured(ctx, "head", session, _head(ctx, session, plan), dict))
+    return measured(ctx, "head", session, _head(ctx, session, plan), dict)
 
 
 def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
@@ -317,4 +328,4 @@ def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Non
 
 def delete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
     """Delete an object."""
-    return (yield from measured(ctx, "delete", session, _delete(ctx, session, plan), dict))
+    return measured(ctx, "delete", session, _delete(ctx, session, plan), dict)

@@ -199,7 +199,7 @@ def _initiate(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[t
 def initiate_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[tuple[str, str]]:
     """Start an upload; returns ``(key, upload_id)``."""
     inner = _initiate(ctx, session, plan)
-    return (yield from measured(ctx, "multipart.initiate", session, inner, dict))
+    return measured(ctx, "multipart.initiate", session, inner, dict)
 
 
 def _put_part(
@@ -227,7 +227,7 @@ def put_part_flow(
     def sizes() -> dict[str, Any]:
         return {"size": size}  # upstream: the part's length, without a compression tag
 
-    return (yield from measured(ctx, "multipart.put_part", session, inner, sizes))
+    return measured(ctx, "multipart.put_part", session, inner, sizes)
 
 
 def list_parts_flow(
@@ -333,4 +333,4 @@ def _completed_anyway(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -
 def complete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
     """Complete an upload; returns the key, or raises MultipartCompleteError."""
     inner = _complete(ctx, session, plan)
-    return (yield from measured(ctx, "multipart.complete", session, inner, dict))
+    return measured(ctx, "multipart.complete", session, inner, dict)

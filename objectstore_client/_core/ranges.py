@@ -125,4 +125,4 @@ def range_flow(
     ctx: OpContext, session: SessionInfo, plan: RequestPlan, wanted: ByteRange
 ) -> Flow[RangeResult | None]:
     """Read a range into memory; None when the object is missing."""
-    return (yield from measured(ctx, "get", session, _read(ctx, session, plan, wanted), dict))
+    return measured(ctx, "get", session, _read(ctx, session, plan, wanted), dict)
