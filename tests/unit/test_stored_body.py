@@ -1,5 +1,6 @@
-"""The download payloads' stored bytes across responses (``_stored_body_async`` and its generated
-twin): chunks in order, a broken or short body resumed where it stopped, errors typed."""
+"""The download payloads (``_io_sync``, ``_io_async``) and their stored bytes across responses
+(``_stored_body_async`` and its generated twin): chunks in order, a broken or short body
+resumed where it stopped, errors typed, zstd decoded as read."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+import zstandard
 
 from objectstore_client._core.plan import plan_get
 from objectstore_client._core.resume import Download
 from objectstore_client._exceptions import TransportError
+from objectstore_client._io_async import AsyncPayload
+from objectstore_client._io_sync import Payload
 from objectstore_client._stored_body_async import AsyncStoredBody
 from objectstore_client._stored_body_sync import StoredBody
 
@@ -111,3 +115,25 @@ async def test_a_complete_body_needs_no_resume(kind: str) -> None:
     download = _download(3)
     assert await _all(_body(kind, _response([b"a", b"bc"]), download, _Resumes())) == b"abc"
     assert download.short_by() == 0
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("decode", [True, False])
+async def test_payloads_decode_across_a_resumed_body(kind: str, decode: bool) -> None:
+    """The payloads over a stored body: zstd decoded (or not) as read, across a resume."""
+    data = b"payload " * 5000
+    stored = zstandard.ZstdCompressor().compress(data)
+    half = len(stored) // 2
+    download = _download(len(stored))
+    broken = _response([stored[:half]], httpx.ReadError("reset"))
+    resumes = _Resumes(_response([stored[half:]]))
+    if kind == "sync":
+        payload = Payload(broken, decode, download, resumes)
+        got = b"".join(payload)
+        payload.close()
+    else:
+        apayload = AsyncPayload(broken, decode, download, resumes.resume_async)
+        got = b"".join([chunk async for chunk in apayload])
+        await apayload.aclose()
+    assert got == (data if decode else stored)
+    assert len(resumes.errors) == 1
