@@ -62,15 +62,23 @@ def check_scope_pair(name: str, value: object) -> str:
     return text
 
 
-def check_compression(value: object, *, allow_none: bool) -> str | None:
-    """``"zstd"`` or ``"none"``; ``None``/``""`` only where a default applies."""
-    if value is None or value == "":
+def check_compression(
+    value: object,
+    *,
+    allow_none: bool,
+    name: str = "compression",
+    allowed: tuple[str, ...] = COMPRESSIONS,
+) -> str | None:
+    """The one check of a compression name (``allowed``: ``"zstd"`` or ``"none"``);
+    ``None``/``""`` only where a default applies (``allow_none``). ``name`` is the argument's
+    name in the message, which starts with upstream's ``Invalid compression: <value>``."""
+    if value is None or value == "":  # "" means "not given", as upstream's truthiness checks
         if allow_none:
             return None
-        raise InvalidInput("compression must be 'zstd' or 'none'")
-    if value not in COMPRESSIONS:
-        raise InvalidInput(f"unknown compression {value!r}: expected 'zstd' or 'none'")
-    return str(value)
+    elif value in allowed:
+        return str(value)
+    expected = " or ".join(repr(choice) for choice in allowed)
+    raise InvalidInput(f"Invalid compression: {value} ({name} must be {expected})")
 
 
 # A header value carries visible ASCII; "%" is escaped so that decoding is unambiguous.

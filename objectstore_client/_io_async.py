@@ -2,14 +2,15 @@
 
 Hand-written, unlike the other driver modules: the blocking ``Payload`` (``_io_sync``) is an
 ``io.BufferedIOBase`` that may read the network in its own thread, while this one keeps the
-socket on the loop and moves only decompression off it; the two share no control flow.
-Upload bodies are in ``_sources_async``.
+socket on the loop and moves only decompression off it. What they share, the stored bytes
+resumed across responses, is ``_stored_body_async`` and its generated twin. Upload bodies are
+in ``_sources_async``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import NamedTuple
 
@@ -19,69 +20,10 @@ from ._constants import DECODE_PIECE_BYTES
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._core.resume import Download
-from ._exceptions import TransportError, map_transport_error, name_server
 from ._models import Metadata
-from ._pool import origin, server_of_response, stored_body
+from ._stored_body_async import AsyncResume, AsyncStoredBody
 
 __all__ = ["AsyncGetResponse", "AsyncPayload"]
-
-
-Resume = Callable[[TransportError], Awaitable[httpx.Response]]
-
-
-class _Body:
-    """The stored bytes of a download, across responses: when the body breaks (or ends before
-    the stored size), the rest is asked for with a Range request and the bytes go on."""
-
-    def __init__(
-        self, response: httpx.Response, download: Download | None, resume: Resume | None
-    ) -> None:
-        self.response = response
-        self._download = download if download is not None and download.resumable else None
-        self._resume = resume
-        self._chunks = (
-            _already_read(response) if response.is_stream_consumed else response.aiter_raw()
-        )
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        """The stored bytes in order, until the end of the object."""
-        while True:
-            chunk = await self._next()
-            if not chunk:
-                return
-            yield chunk
-
-    async def _next(self) -> bytes:
-        while True:
-            try:
-                chunk = await anext(self._chunks, b"")
-            except httpx.TransportError as exc:
-                error = name_server(
-                    map_transport_error(exc, *origin(self.response)),
-                    server_of_response(self.response),
-                )
-                error.__cause__ = exc
-            else:
-                download = self._download
-                if download is None:
-                    return chunk
-                if chunk:
-                    download.received += len(chunk)
-                    return chunk
-                if not download.short_by():
-                    return b""
-                error = download.truncated(*origin(self.response))
-            if self._download is None or self._resume is None:
-                raise error
-            await self.response.aclose()
-            self.response = await self._resume(error)  # raises once the budget is spent
-            self._chunks = self.response.aiter_raw()
-
-
-async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:
-    """A response built from bytes (e.g. by a mock transport) is already read: its stored
-    bytes, not the ``content`` httpx decoded."""
-    yield stored_body(response)
 
 
 class _BridgeSource:
@@ -116,10 +58,10 @@ class AsyncPayload:
         response: httpx.Response,
         decode: bool,
         download: Download | None = None,
-        resume: Resume | None = None,
+        resume: AsyncResume | None = None,
     ) -> None:
-        self._body = _Body(response, download, resume)
-        self._chunks = self._body.chunks()
+        self._body = AsyncStoredBody(response, download, resume)
+        self._chunks = _chunks(self._body)
         self._decoder: ZstdDecoder | None = None
         if decode:
             source = _BridgeSource(self._chunks, asyncio.get_running_loop())
@@ -143,7 +85,7 @@ class AsyncPayload:
             raise
         if not piece:
             self._eof = True
-            await self._body.response.aclose()
+            await self._body.aclose()
             return False
         self._buffer.push(piece)
         return True
@@ -173,7 +115,7 @@ class AsyncPayload:
         """Release the connection (unread bytes are discarded)."""
         if not self.closed:
             self.closed = True
-            await self._body.response.aclose()
+            await self._body.aclose()
 
     async def close(self) -> None:
         """Same as :meth:`aclose`."""
@@ -189,6 +131,12 @@ class AsyncPayload:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+async def _chunks(body: AsyncStoredBody) -> AsyncIterator[bytes]:
+    """The stored bytes in order, until the end of the object."""
+    while chunk := await body.next():
+        yield chunk
 
 
 class AsyncGetResponse(NamedTuple):

@@ -1,7 +1,8 @@
 """The download Payload: a response body as a blocking, buffered binary stream.
 
 Hand-written, unlike the other driver modules: see ``_io_async`` for why the two payloads
-differ. Upload bodies are in ``_sources_sync``.
+differ; the stored bytes resumed across responses are ``_stored_body_sync`` (generated).
+Upload bodies are in ``_sources_sync``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from ._constants import (
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._core.resume import Download
-from ._exceptions import TransportError, map_transport_error, name_server
 from ._models import Metadata
-from ._pool import origin, server_of_response, stored_body
+from ._stored_body_sync import Resume, StoredBody
 
 __all__ = ["GetResponse", "Payload"]
 
@@ -82,59 +82,10 @@ class _Pump:
             self._thread.join(0.05)
 
 
-Resume = Callable[[TransportError], httpx.Response]
-
-
-class _Body:
-    """The stored bytes of a download, across responses: when the body breaks (or ends before
-    the stored size), the rest is asked for with a Range request and the bytes go on."""
-
-    def __init__(
-        self, response: httpx.Response, download: Download | None, resume: Resume | None
-    ) -> None:
-        self.response = response
-        self._download = download if download is not None and download.resumable else None
-        self._resume = resume
-        # a response built from bytes (e.g. by a mock transport) is already read
-        self._chunks = (
-            iter([stored_body(response)]) if response.is_stream_consumed else response.iter_raw()
-        )
-
-    def next(self) -> bytes:
-        """The next chunk of stored bytes; ``b""`` at the end."""
-        while True:
-            try:
-                chunk = next(self._chunks, b"")
-            except httpx.TransportError as exc:
-                error = name_server(
-                    map_transport_error(exc, *origin(self.response)),
-                    server_of_response(self.response),
-                )
-                error.__cause__ = exc
-            else:
-                download = self._download
-                if download is None:
-                    return chunk
-                if chunk:
-                    download.received += len(chunk)
-                    return chunk
-                if not download.short_by():
-                    return b""
-                error = download.truncated(*origin(self.response))
-            if self._download is None or self._resume is None:
-                raise error
-            self.response.close()
-            self.response = self._resume(error)  # raises once the budget is spent
-            self._chunks = self.response.iter_raw()
-
-    def close(self) -> None:
-        self.response.close()
-
-
 class _RawSource:
     """The raw (still encoded) body as a blocking ``read(size)`` source for the decoder."""
 
-    def __init__(self, body: _Body) -> None:
+    def __init__(self, body: StoredBody) -> None:
         self._body = body
         self._pending = Slicer()
         self._pump: _Pump | None = None
@@ -177,7 +128,7 @@ class Payload(io.BufferedIOBase):
         resume: Resume | None = None,
     ) -> None:
         super().__init__()
-        self._body = _Body(response, download, resume)
+        self._body = StoredBody(response, download, resume)
         self._source = source = _RawSource(self._body)
         if decode:
             decoder = ZstdDecoder(source)

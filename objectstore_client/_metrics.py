@@ -1,5 +1,6 @@
 """Upstream's storage metrics, emitted from callers' own code: ``measure_storage_operation``
-times a block and hands ``storage.<operation>.*`` distributions to a MetricsBackend."""
+times a block and hands ``storage.<operation>.*`` distributions to a MetricsBackend. The
+records are built by ``_core.metrics``, like the SDK's own."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ._core.metrics import MetricsBackend
+from ._core.metrics import (
+    MetricRecord,
+    MetricsBackend,
+    latency_record,
+    ratio_record,
+    size_record,
+    throughput_records,
+)
 
 __all__ = ["StorageMetricEmitter", "measure_storage_operation"]
 
@@ -30,28 +38,27 @@ class StorageMetricEmitter:
         self.compressed_size: int | None = None
         self.compression: str = "unknown"
 
-    def _emit(self, metric: str, value: float, tags: dict[str, str], unit: str | None) -> None:
-        name = f"storage.{self.operation}.{metric}"
-        self.backend.distribution(name, value, tags=tags, unit=unit)
+    def _emit(self, record: MetricRecord) -> None:
+        self.backend.distribution(record.name, record.value, tags=record.tags, unit=record.unit)
 
     def record_latency(self, elapsed: float) -> None:
         """``storage.<op>.latency`` in seconds."""
-        self._emit("latency", elapsed, {"usecase": self.usecase}, None)
+        self._emit(latency_record(self.operation, self.usecase, elapsed))
         self.elapsed = elapsed
 
     def record_uncompressed_size(self, value: int) -> None:
         """``storage.<op>.size`` of the payload before compression (tag ``compression=none``)."""
-        self._emit("size", value, {"usecase": self.usecase, "compression": "none"}, "byte")
+        self._emit(size_record(self.operation, self.usecase, value, "none"))
         self.uncompressed_size = value
 
     def record_size(self, value: int) -> None:
         """``storage.<op>.size`` without a compression tag (multipart parts)."""
-        self._emit("size", value, {"usecase": self.usecase}, "byte")
+        self._emit(size_record(self.operation, self.usecase, value, None))
         self.size = value
 
     def record_compressed_size(self, value: int, compression: str = "unknown") -> None:
         """``storage.<op>.size`` of the payload as sent, tagged with its ``compression``."""
-        self._emit("size", value, {"usecase": self.usecase, "compression": compression}, "byte")
+        self._emit(size_record(self.operation, self.usecase, value, compression))
         self.compressed_size = value
         self.compression = compression
 
@@ -59,9 +66,15 @@ class StorageMetricEmitter:
         """``storage.<op>.compression_ratio`` (compressed / uncompressed) when both are known."""
         if not self.uncompressed_size or not self.compressed_size:
             return
-        ratio = self.compressed_size / self.uncompressed_size
-        tags = {"usecase": self.usecase, "compression": self.compression}
-        self._emit("compression_ratio", ratio, tags, None)
+        self._emit(
+            ratio_record(
+                self.operation,
+                self.usecase,
+                self.compressed_size,
+                self.uncompressed_size,
+                self.compression,
+            )
+        )
 
     def maybe_record_throughputs(self) -> None:
         """``throughput`` (bytes/s) and ``inverse_throughput`` (s/byte) per recorded size."""
@@ -73,13 +86,11 @@ class StorageMetricEmitter:
             (self.compressed_size, self.compression),
         ]
         for size, compression in sizes:
-            if not size:
-                continue
-            tags = {"usecase": self.usecase}
-            if compression is not None:
-                tags["compression"] = compression
-            self._emit("throughput", size / self.elapsed, tags, None)
-            self._emit("inverse_throughput", self.elapsed / size, tags, None)
+            if size:
+                for record in throughput_records(
+                    self.operation, self.usecase, size, compression, self.elapsed
+                ):
+                    self._emit(record)
 
 
 @contextmanager

@@ -10,17 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import attrs
 import httpx
 
 from . import _transfer_sync
-from ._base import (
-    BaseClient,
-    BaseMultipartUpload,
-    BaseSession,
-    put_items,
-    response_metadata,
-)
 from ._batch import (
     BatchDelete,
     BatchGet,
@@ -34,11 +26,12 @@ from ._batch import (
     OperationError,
     PutResult,
 )
+from ._client_base import BaseClient
 from ._concurrency_sync import sleep, to_thread
 from ._config import SYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
-from ._core import flows
-from ._core import multipart_wire as mp
+from ._core import flows, multipart_requests
 from ._core.batch import assemble
+from ._core.get import get_stream_flow
 from ._core.plan import (
     RequestPlan,
     SessionInfo,
@@ -49,7 +42,7 @@ from ._core.plan import (
 )
 from ._core.put_encoding import resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
-from ._core.resume import Download, resume_flow
+from ._core.resume import resume_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
 from ._engines import Engine
@@ -67,6 +60,7 @@ from ._models import (
     Usecase,
     check_threshold,
 )
+from ._session_base import BaseMultipartUpload, BaseSession, put_items
 from ._sources_sync import read_exactly, request_body
 
 __all__ = ["Client", "MultipartUpload", "Session"]
@@ -246,9 +240,7 @@ class Session(BaseSession):
             filename=filename,
         )  # fmt: skip
         write = self._write(options)
-        if encoding.precompressed:  # labelled zstd, sent as given
-            write = attrs.evolve(write, compress=False)
-        plan = plan_put(self._info, contents, write)
+        plan = plan_put(self._info, contents, write, precompressed=encoding.precompressed)
         return self._client._drive(flows.put_flow(self._client._ctx, self._info, plan))
 
     def get(
@@ -261,24 +253,19 @@ class Session(BaseSession):
         """
         plan = plan_get(self._info, key)
         client, info = self._client, self._info
-        started = client._ctx.clock()
-        found = client._drive(flows.get_flow(client._ctx, info, plan))
+        flow = get_stream_flow(client._ctx, info, plan, decompress, accept_encoding)
+        found = client._drive(flow)
         if found is None:
             return None
-        response = cast("httpx.Response", found)  # what _send returned
-        try:
-            metadata, decode = response_metadata(response, decompress, accept_encoding)
-        except BaseException:
-            response.close()
-            raise
-        # a body that breaks is resumed from where it stopped (within the retry deadline)
-        download = Download.start(plan, response, started)
+        download = found.download
 
         def resume(error: TransportError) -> httpx.Response:
+            # a body that breaks is resumed from where it stopped (within the retry deadline)
             flow = resume_flow(client._ctx, info, download, error)
             return cast("httpx.Response", client._drive(flow))
 
-        return GetResponse(metadata, Payload(response, decode, download, resume))
+        response = cast("httpx.Response", found.response)  # what _send returned
+        return GetResponse(found.metadata, Payload(response, found.decode, download, resume))
 
     def get_range(
         self,
@@ -335,8 +322,8 @@ class Session(BaseSession):
             metadata=metadata, expiration_policy=expiration_policy, origin=origin,
             filename=filename,
         )  # fmt: skip
-        plan = mp.plan_initiate(self._info, self._write(options))
-        flow = mp.initiate_flow(self._client._ctx, self._info, plan)
+        plan = multipart_requests.plan_initiate(self._info, self._write(options))
+        flow = multipart_requests.initiate_flow(self._client._ctx, self._info, plan)
         return MultipartUpload(self, *self._client._drive(flow))
 
     def resume_multipart_upload(self, key: str, upload_id: str) -> MultipartUpload:
@@ -455,26 +442,30 @@ class MultipartUpload(BaseMultipartUpload):
         A file is read into memory first (``content_length`` bytes; in a worker thread on the
         asyncio client), so the part can be retried. Re-uploading a part number replaces it.
         """
-        mp.check_part(part_number, content_length)
+        multipart_requests.check_part(part_number, content_length)
         body = part_bytes(contents, content_length)
         if body is None:
             read = contents.read  # type: ignore[union-attr]
             body = to_thread(read_exactly, read, content_length)
         info = self._session._info
-        plan = mp.plan_part(info, self.key, self.upload_id, part_number, body, content_md5)
+        plan = multipart_requests.plan_part(
+            info, self.key, self.upload_id, part_number, body, content_md5
+        )
         ctx = self._session._client._ctx
-        return self._drive(mp.put_part_flow(ctx, info, plan, part_number))
+        return self._drive(multipart_requests.put_part_flow(ctx, info, plan, part_number))
 
     def list_parts(self) -> list[PartInfo]:
         """Every part uploaded so far (all pages), ascending."""
         info = self._session._info
         ctx = self._session._client._ctx
-        return self._drive(mp.list_parts_flow(ctx, info, self.key, self.upload_id))
+        return self._drive(multipart_requests.list_parts_flow(ctx, info, self.key, self.upload_id))
 
     def abort(self) -> None:
         """Discard the upload and its parts."""
-        plan = mp.plan_abort(self._session._info, self.key, self.upload_id)
-        self._drive(mp.abort_flow(self._session._client._ctx, self._session._info, plan))
+        plan = multipart_requests.plan_abort(self._session._info, self.key, self.upload_id)
+        self._drive(
+            multipart_requests.abort_flow(self._session._client._ctx, self._session._info, plan)
+        )
 
     def complete(self, parts: Sequence[CompletePart | PartInfo]) -> str:
         """Assemble the object from ``parts`` (sorted for you); returns the key.
@@ -482,5 +473,5 @@ class MultipartUpload(BaseMultipartUpload):
         Raises MultipartCompleteError when the server refuses (the upload then remains).
         """
         info = self._session._info
-        plan = mp.plan_complete(info, self.key, self.upload_id, parts)
-        return self._drive(mp.complete_flow(self._session._client._ctx, info, plan))
+        plan = multipart_requests.plan_complete(info, self.key, self.upload_id, parts)
+        return self._drive(multipart_requests.complete_flow(self._session._client._ctx, info, plan))

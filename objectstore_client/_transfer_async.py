@@ -12,8 +12,7 @@ from typing import Any, Protocol, TypeVar
 from ._concurrency_async import Semaphore, TaskGroup, map_bounded, thread_lock, to_thread
 from ._config import TransferConfig
 from ._constants import PROGRESS_AGGREGATION_BYTES
-from ._core import flows
-from ._core import multipart_wire as wire
+from ._core import flows, multipart_requests
 from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
 from ._core.plan import SessionInfo
 from ._core.sources import BodySpec
@@ -81,7 +80,7 @@ async def upload(
             if not upload.failed:
                 body = await to_thread(encode_part, part, upload.compress)
                 plan = upload.part_plan(part, body)
-                flow = wire.put_part_flow(ctx, info, plan, part.number, part.size)
+                flow = multipart_requests.put_part_flow(ctx, info, plan, part.number, part.size)
                 upload.part_done(await drive(flow, report))
         except Exception as exc:  # a part's failure; cancellation and exits propagate
             upload.fail(exc)
@@ -90,7 +89,9 @@ async def upload(
 
     async def schedule(part: PendingPart) -> None:
         if upload.needs_initiate:
-            upload.started(*await drive(wire.initiate_flow(ctx, info, upload.initiate_plan)))
+            upload.started(
+                *await drive(multipart_requests.initiate_flow(ctx, info, upload.initiate_plan))
+            )
         parts.start(work, part)
 
     try:
@@ -108,7 +109,7 @@ async def upload(
             if last is not None:
                 await schedule(last)
         await parts.join()
-        key = await drive(wire.complete_flow(ctx, info, upload.complete_plan()))
+        key = await drive(multipart_requests.complete_flow(ctx, info, upload.complete_plan()))
         upload.completed()
     except BaseException as exc:
         await parts.cancel()
@@ -134,7 +135,7 @@ async def _abort(
     if plan is None:
         return
     try:
-        await client._drive(wire.abort_flow(client._ctx, info, plan))
+        await client._drive(multipart_requests.abort_flow(client._ctx, info, plan))
     except ObjectstoreError as abort_error:
         key, upload_id = upload.key, upload.upload_id
         _log.warning("could not abort multipart upload %s of %r: %s", upload_id, key, abort_error)

@@ -13,8 +13,7 @@ from typing import Any, Protocol, TypeVar
 from ._concurrency_sync import Semaphore, TaskGroup, map_bounded, thread_lock, to_thread
 from ._config import TransferConfig
 from ._constants import PROGRESS_AGGREGATION_BYTES
-from ._core import flows
-from ._core import multipart_wire as wire
+from ._core import flows, multipart_requests
 from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
 from ._core.plan import SessionInfo
 from ._core.sources import BodySpec
@@ -80,7 +79,7 @@ def upload(
             if not upload.failed:
                 body = to_thread(encode_part, part, upload.compress)
                 plan = upload.part_plan(part, body)
-                flow = wire.put_part_flow(ctx, info, plan, part.number, part.size)
+                flow = multipart_requests.put_part_flow(ctx, info, plan, part.number, part.size)
                 upload.part_done(drive(flow, report))
         except Exception as exc:  # a part's failure; cancellation and exits propagate
             upload.fail(exc)
@@ -89,7 +88,9 @@ def upload(
 
     def schedule(part: PendingPart) -> None:
         if upload.needs_initiate:
-            upload.started(*drive(wire.initiate_flow(ctx, info, upload.initiate_plan)))
+            upload.started(
+                *drive(multipart_requests.initiate_flow(ctx, info, upload.initiate_plan))
+            )
         parts.start(work, part)
 
     try:
@@ -107,7 +108,7 @@ def upload(
             if last is not None:
                 schedule(last)
         parts.join()
-        key = drive(wire.complete_flow(ctx, info, upload.complete_plan()))
+        key = drive(multipart_requests.complete_flow(ctx, info, upload.complete_plan()))
         upload.completed()
     except BaseException as exc:
         parts.cancel()
@@ -133,7 +134,7 @@ def _abort(
     if plan is None:
         return
     try:
-        client._drive(wire.abort_flow(client._ctx, info, plan))
+        client._drive(multipart_requests.abort_flow(client._ctx, info, plan))
     except ObjectstoreError as abort_error:
         key, upload_id = upload.key, upload.upload_id
         _log.warning("could not abort multipart upload %s of %r: %s", upload_id, key, abort_error)

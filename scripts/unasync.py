@@ -30,7 +30,7 @@ PAIRS = [
     ("objectstore_client/_async.py", "objectstore_client/_sync.py"),
     *(
         (f"objectstore_client/{name}_async.py", f"objectstore_client/{name}_sync.py")
-        for name in ("_pool", "_sources", "_transfer")
+        for name in ("_pool", "_sources", "_stored_body", "_transfer")
     ),
 ]
 
@@ -50,6 +50,7 @@ SUBS: list[tuple[str, str]] = [
     (r"__anext__", "__next__"),
     (r"aclose", "close"),
     (r"aread", "read"),
+    (r"anext", "next"),
     (r"aiter_raw", "iter_raw"),
     (r"handle_async_request", "handle_request"),
     (r"async_request_body", "request_body"),

@@ -48,7 +48,7 @@ from .writes import Write, WriteOptions
 __all__ = [
     "Indexed",
     "PartGuard",
-    "Prepared",
+    "BatchItem",
     "assemble",
     "batch_flow",
     "individual_flow",
@@ -69,7 +69,7 @@ _PART_OVERHEAD = 512
 
 
 @attrs.frozen(eq=False)
-class Prepared:
+class BatchItem:
     """One validated operation: its position in the call, wire headers and (compressed) body."""
 
     index: int
@@ -87,7 +87,7 @@ class Prepared:
         return len(self.body) + _PART_OVERHEAD
 
 
-def _insert(session: SessionInfo, index: int, op: BatchPut) -> Prepared:
+def _insert(session: SessionInfo, index: int, op: BatchPut) -> BatchItem:
     write = WriteOptions(
         key=op.key, compression=op.compression, content_type=op.content_type,
         metadata=op.metadata, expiration_policy=op.expiration_policy, origin=op.origin,
@@ -103,16 +103,16 @@ def _insert(session: SessionInfo, index: int, op: BatchPut) -> Prepared:
     headers[_KIND] = "insert"
     if op.key:
         headers[_KEY] = quote(op.key, safe="")
-    return Prepared(
+    return BatchItem(
         index, "insert", op.key or None, headers, body, compressed=compressed, write=write
     )
 
 
-def prepare(session: SessionInfo, operations: Sequence[BatchOperation]) -> list[Prepared]:
+def prepare(session: SessionInfo, operations: Sequence[BatchOperation]) -> list[BatchItem]:
     """Validate every operation (and compress inserts) before any request."""
     if isinstance(operations, (str, bytes)) or not isinstance(operations, Sequence):
         raise InvalidInput("operations must be a sequence of BatchGet/BatchHead/BatchPut/...")
-    prepared: list[Prepared] = []
+    prepared: list[BatchItem] = []
     for index, op in enumerate(operations):
         if isinstance(op, BatchPut):
             prepared.append(_insert(session, index, op))
@@ -128,20 +128,20 @@ def prepare(session: SessionInfo, operations: Sequence[BatchOperation]) -> list[
             raise InvalidInput(f"operation {index} is not a batch operation: {op!r}")
         headers = {_KIND: kind, _KEY: quote(op.key, safe="")}
         decompress = isinstance(op, BatchGet) and op.decompress
-        prepared.append(Prepared(index, kind, op.key, headers, decompress=decompress))
+        prepared.append(BatchItem(index, kind, op.key, headers, decompress=decompress))
     return prepared
 
 
 def split(
-    prepared: Sequence[Prepared],
+    prepared: Sequence[BatchItem],
     max_operations: int = BATCH_MAX_OPERATIONS,
     max_bytes: int = BATCH_MAX_BYTES,
-) -> tuple[list[list[Prepared]], list[Prepared]]:
+) -> tuple[list[list[BatchItem]], list[BatchItem]]:
     """Batches of at most ``max_operations`` and ``max_bytes``, plus the inserts too large for
     a batch (sent as individual puts)."""
-    batches: list[list[Prepared]] = []
-    individual: list[Prepared] = []
-    current: list[Prepared] = []
+    batches: list[list[BatchItem]] = []
+    individual: list[BatchItem] = []
+    current: list[BatchItem] = []
     size = 0
     for op in prepared:
         if op.kind == "insert" and len(op.body) > BATCH_MAX_INSERT_BYTES:
@@ -157,7 +157,7 @@ def split(
     return batches, individual
 
 
-def _encode(ops: Sequence[Prepared], boundary: str) -> tuple[bytes, ...]:
+def _encode(ops: Sequence[BatchItem], boundary: str) -> tuple[bytes, ...]:
     """The form-data body in chunks of about BATCH_BODY_CHUNK_BYTES.
 
     Thousands of tiny pieces would cost a ``send()`` each; one joined buffer would copy a whole
@@ -180,7 +180,7 @@ def _encode(ops: Sequence[Prepared], boundary: str) -> tuple[bytes, ...]:
     return tuple(chunks)
 
 
-def plan_batch(session: SessionInfo, ops: Sequence[Prepared]) -> RequestPlan:
+def plan_batch(session: SessionInfo, ops: Sequence[BatchItem]) -> RequestPlan:
     """One batch request; its body is a tuple of chunks, streamed and replayable."""
     boundary = f"os-batch-{secrets.token_hex(16)}"
     kwargs = batch.build_request_kwargs(session.usecase.name, session.scope_path)
@@ -307,7 +307,7 @@ def _decode(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _result(op: Prepared, status: int, headers: dict[str, str], body: bytes) -> BatchResult:
+def _result(op: BatchItem, status: int, headers: dict[str, str], body: bytes) -> BatchResult:
     key = op.key or ""
     if op.kind in ("get", "head") and status == 404:
         return GetResult(key, None, None) if op.kind == "get" else HeadResult(key, None)
@@ -329,13 +329,13 @@ def _result(op: Prepared, status: int, headers: dict[str, str], body: bytes) -> 
     return OperationError(op.index, op.kind, op.key, status, message)
 
 
-def _failed(ops: Sequence[Prepared], exc: ObjectstoreError) -> Indexed:
+def _failed(ops: Sequence[BatchItem], exc: ObjectstoreError) -> Indexed:
     status = exc.status if isinstance(exc, RequestError) else None
     return [(op.index, OperationError(op.index, op.kind, op.key, status, str(exc))) for op in ops]
 
 
 def _batch(
-    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[Prepared]
+    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[BatchItem]
 ) -> Flow[Indexed]:
     guard: PartGuard | None = None
     try:
@@ -377,18 +377,18 @@ def _malformed(ctx: OpContext, plan: RequestPlan, problem: str) -> RequestError:
 
 
 def batch_flow(
-    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[Prepared]
+    ctx: OpContext, session: SessionInfo, plan: RequestPlan, ops: Sequence[BatchItem]
 ) -> Flow[Indexed]:
     """One batch request; results keyed by the operations' positions in the call."""
-    return (yield from measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict))
+    return measured(ctx, "batch", session, _batch(ctx, session, plan, ops), dict)
 
 
-def individual_flow(ctx: OpContext, session: SessionInfo, op: Prepared) -> Flow[Indexed]:
+def individual_flow(ctx: OpContext, session: SessionInfo, op: BatchItem) -> Flow[Indexed]:
     """An insert too large for a batch, as a put of its already compressed body."""
     if op.write is None:
         raise TypeError(f"operation {op.index} is not an insert")
     # the body was compressed when prepared: send it as is, with its Content-Encoding
-    plan = plan_put(session, op.body, attrs.evolve(op.write, compress=False))
+    plan = plan_put(session, op.body, op.write, precompressed=True)
     try:
         key = yield from put_flow(ctx, session, plan)
     except ObjectstoreError as exc:
@@ -397,7 +397,7 @@ def individual_flow(ctx: OpContext, session: SessionInfo, op: Prepared) -> Flow[
 
 
 def assemble(
-    prepared: Sequence[Prepared], indexed: Sequence[Indexed | ObjectstoreError]
+    prepared: Sequence[BatchItem], indexed: Sequence[Indexed | ObjectstoreError]
 ) -> list[BatchResult]:
     """Results in request order; an operation the server never answered is an error."""
     by_index: dict[int, BatchResult] = {}
@@ -409,3 +409,15 @@ def assemble(
         or OperationError(op.index, op.kind, op.key, None, "no result in the batch response")
         for op in prepared
     ]
+
+
+def batch_jobs(
+    ctx: OpContext, session: SessionInfo, operations: Sequence[BatchOperation]
+) -> tuple[list[BatchItem], list[Flow[Indexed]], list[Flow[Indexed]]]:
+    """Validate every operation, then split them: the flows of the batch requests and of the
+    individual puts of inserts too large for a batch (results by position, see ``assemble``)."""
+    items = prepare(session, operations)
+    groups, singles = split(items)
+    batches = [batch_flow(ctx, session, plan_batch(session, group), group) for group in groups]
+    individual = [individual_flow(ctx, session, item) for item in singles]
+    return items, batches, individual

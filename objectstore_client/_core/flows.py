@@ -10,9 +10,8 @@ and ``_async._drive`` are the only two drivers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -22,6 +21,7 @@ from .guidance import ServerCheck, auth_hint, wrong_base_url
 from .metrics import MetricRecord, operation_metrics
 from .plan import RequestPlan, SessionInfo, plan_health, with_range
 from .retry import GiveUp, RetryNotice, RetryPolicy, decide
+from .urls import BaseUrl
 
 __all__ = [
     "Close",
@@ -110,27 +110,20 @@ Flow = Generator[Effect, Any, T]
 
 @attrs.frozen(eq=False)
 class OpContext:
-    """Per-client knobs a flow needs: retry policy, clock and jitter source; the base URL (for
-    messages) and whether it was confirmed to lead to an Objectstore server."""
+    """Per-client knobs a flow needs: retry policy, clock and jitter source; the base URL (its
+    prefix for messages) and whether it was confirmed to lead to an Objectstore server."""
 
     retry: RetryPolicy
     clock: Callable[[], float]
     random: Callable[[], float]
-    base_url: str = ""
+    base: BaseUrl
     server: ServerCheck = attrs.field(factory=ServerCheck)
     #: False when metrics go nowhere (the default backend): no records are built.
     metrics: bool = True
-    #: The base URL's path prefix, split off once (every error message names it).
-    _prefix: str = attrs.field(
-        init=False,
-        default=attrs.Factory(
-            lambda self: urlsplit(self.base_url).path.rstrip("/"), takes_self=True
-        ),
-    )
 
     def sent_path(self, path: str) -> str:
         """A request's path as sent, for messages: with the base URL's path prefix."""
-        return self._prefix + path
+        return self.base.path(path)
 
     def response_error(
         self, plan: RequestPlan, status: int, body: bytes, *, hint: str | None = None
@@ -149,15 +142,21 @@ def send(
     ok: frozenset[int],
     *,
     progress: int = 0,
+    attempts: int = 0,
+    started: float | None = None,
 ) -> Flow[Response | None]:
-    """Send with retries. Returns the response for an ``ok`` status, None for a drained 404
-    (when 404 is not ``ok``), and raises RequestError for other statuses.
+    """Send with retries: the one retry loop of every request. Returns the response for an
+    ``ok`` status, None for a drained 404 (when 404 is not ``ok``), and raises RequestError
+    for other statuses.
 
     With ``progress``, that many source bytes are reported once a response arrives (the body
-    was sent) and taken back (a negative delta) when the attempt failed.
+    was sent) and taken back (a negative delta) when the attempt failed. A request that
+    continues an earlier one (a resumed download) passes the ``attempts`` already made and
+    when the first one ``started``: the retry budget is shared.
     """
-    attempt = 0
-    started = ctx.clock()  # retries stop at the policy's deadline, counted from here
+    attempt = attempts
+    if started is None:
+        started = ctx.clock()  # retries stop at the policy's deadline, counted from here
     while True:
         attempt += 1
         try:
@@ -241,7 +240,7 @@ def confirm_server(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> F
     if response.status_code == 200:
         ctx.server.confirmed = True
     elif response.status_code == 404:
-        raise wrong_base_url(plan.method, ctx.base_url + plan.path, ctx.base_url, 404)
+        raise wrong_base_url(plan.method, ctx.base.text + plan.path, ctx.base.text, 404)
 
 
 def measured(
@@ -251,9 +250,20 @@ def measured(
     inner: Flow[T],
     sizes: Callable[[], dict[str, Any]],
 ) -> Flow[T]:
-    """Run ``inner`` and emit the operation's metrics, on failure too."""
+    """``inner``, emitting the operation's metrics, on failure too. When metrics go nowhere
+    this is ``inner`` itself: no generator in between to pass every effect through."""
     if not ctx.metrics:
-        return (yield from inner)
+        return inner
+    return _measured(ctx, op, session, inner, sizes)
+
+
+def _measured(
+    ctx: OpContext,
+    op: str,
+    session: SessionInfo,
+    inner: Flow[T],
+    sizes: Callable[[], dict[str, Any]],
+) -> Flow[T]:
     start = ctx.clock()
     try:
         result = yield from inner
@@ -292,7 +302,7 @@ def put_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[st
             "compression": compression,
         }
 
-    return (yield from measured(ctx, "put", session, _put(ctx, session, plan), sizes))
+    return measured(ctx, "put", session, _put(ctx, session, plan), sizes)
 
 
 def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
@@ -306,11 +316,12 @@ def _get(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Respon
 
 
 def get_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Response | None]:
-    """Start a download: the open response (body unread), or None when the object is missing.
+    """Start a GET of stored bytes: the open response (body unread), or None when the object
+    is missing; ``get.get_stream_flow`` completes ``get`` from it.
 
     Latency is time to headers, like upstream.
     """
-    return (yield from measured(ctx, "get", session, _get(ctx, session, plan), dict))
+    return measured(ctx, "get", session, _get(ctx, session, plan), dict)
 
 
 def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
@@ -324,7 +335,7 @@ def _head(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metad
 
 def head_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Metadata | None]:
     """Metadata of an object, or None when it is missing."""
-    return (yield from measured(ctx, "head", session, _head(ctx, session, plan), dict))
+    return measured(ctx, "head", session, _head(ctx, session, plan), dict)
 
 
 def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
@@ -335,19 +346,4 @@ def _delete(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[Non
 
 def delete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[None]:
     """Delete an object."""
-    return (yield from measured(ctx, "delete", session, _delete(ctx, session, plan), dict))
-
-
-def decode_wanted(
-    metadata: Metadata, decompress: bool, accept_encoding: Sequence[str] | None
-) -> bool:
-    """Whether ``get`` must decompress the stored encoding (upstream's rule)."""
-    encoding = metadata.compression
-    if not encoding or not decompress:
-        return False
-    accepted = accept_encoding or []
-    if "*" in accepted or encoding in accepted:
-        return False
-    if encoding != "zstd":
-        raise NotImplementedError(f"cannot decompress stored encoding {encoding!r}")
-    return True
+    return measured(ctx, "delete", session, _delete(ctx, session, plan), dict)

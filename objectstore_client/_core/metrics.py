@@ -1,4 +1,6 @@
-"""Metric records with upstream names; the drivers hand them to the MetricsBackend hook.
+"""Metric records with upstream names, built only here: the drivers hand the SDK's own to the
+MetricsBackend hook, and ``_metrics.measure_storage_operation`` (upstream's helper for callers'
+code) emits the same records.
 
 Names: ``storage.<op>.latency`` (seconds), ``storage.<op>.size`` (bytes, unit ``byte``),
 ``storage.<op>.compression_ratio`` (compressed / uncompressed), ``storage.<op>.throughput``
@@ -13,7 +15,17 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["MetricRecord", "MetricsBackend", "NoOpMetricsBackend", "Tags", "operation_metrics"]
+__all__ = [
+    "MetricRecord",
+    "MetricsBackend",
+    "NoOpMetricsBackend",
+    "Tags",
+    "latency_record",
+    "operation_metrics",
+    "ratio_record",
+    "size_record",
+    "throughput_records",
+]
 
 Tags = Mapping[str, str]
 
@@ -59,6 +71,46 @@ class MetricRecord:
     unit: str | None = None
 
 
+def _tags(usecase: str, compression: str | None) -> dict[str, str]:
+    return (
+        {"usecase": usecase}
+        if compression is None
+        else {"usecase": usecase, "compression": compression}
+    )
+
+
+def latency_record(op: str, usecase: str, latency: float) -> MetricRecord:
+    """``storage.<op>.latency`` in seconds."""
+    return MetricRecord(f"storage.{op}.latency", latency, _tags(usecase, None))
+
+
+def size_record(op: str, usecase: str, size: int, compression: str | None) -> MetricRecord:
+    """``storage.<op>.size`` in bytes, tagged with ``compression`` unless None."""
+    return MetricRecord(f"storage.{op}.size", size, _tags(usecase, compression), "byte")
+
+
+def throughput_records(
+    op: str, usecase: str, size: int, compression: str | None, latency: float
+) -> list[MetricRecord]:
+    """``throughput`` (bytes/s) and ``inverse_throughput`` (s/byte) of one size; none for
+    an empty size or no elapsed time."""
+    if latency <= 0 or size <= 0:
+        return []
+    tags = _tags(usecase, compression)
+    return [
+        MetricRecord(f"storage.{op}.throughput", size / latency, tags),
+        MetricRecord(f"storage.{op}.inverse_throughput", latency / size, dict(tags)),
+    ]
+
+
+def ratio_record(
+    op: str, usecase: str, compressed: int, uncompressed: int, compression: str
+) -> MetricRecord:
+    """``storage.<op>.compression_ratio``: compressed / uncompressed."""
+    ratio = compressed / uncompressed
+    return MetricRecord(f"storage.{op}.compression_ratio", ratio, _tags(usecase, compression))
+
+
 def operation_metrics(
     op: str,
     usecase: str,
@@ -69,13 +121,11 @@ def operation_metrics(
     compression: str | None = None,
     size: int | None = None,
 ) -> list[MetricRecord]:
-    """The records for one finished (or failed) operation.
+    """The records for one finished (or failed) operation of the SDK.
 
     ``size`` is a size without a compression tag (multipart parts, as upstream records them).
     """
-    prefix = f"storage.{op}"
-    base = {"usecase": usecase}
-    records = [MetricRecord(f"{prefix}.latency", latency, dict(base))]
+    records = [latency_record(op, usecase, latency)]
     sized: list[tuple[int, str | None]] = []
     if size is not None:
         sized.append((size, None))
@@ -84,12 +134,8 @@ def operation_metrics(
     if compressed is not None and compression == "zstd":
         sized.append((compressed, "zstd"))
     for amount, tag in sized:
-        tags = dict(base) if tag is None else {**base, "compression": tag}
-        records.append(MetricRecord(f"{prefix}.size", amount, tags, "byte"))
-        if latency > 0 and amount > 0:
-            records.append(MetricRecord(f"{prefix}.throughput", amount / latency, tags))
-            records.append(MetricRecord(f"{prefix}.inverse_throughput", latency / amount, tags))
+        records.append(size_record(op, usecase, amount, tag))
+        records += throughput_records(op, usecase, amount, tag, latency)
     if uncompressed and compressed is not None and compression == "zstd":
-        tags = {**base, "compression": "zstd"}
-        records.append(MetricRecord(f"{prefix}.compression_ratio", compressed / uncompressed, tags))
+        records.append(ratio_record(op, usecase, compressed, uncompressed, "zstd"))
     return records

@@ -2,7 +2,7 @@
 splitting, per-part zstd frames, lazy initiate, one-part fallback, completion and abort,
 progress aggregation) in :class:`UploadCoordinator`. The schedulers (``_transfer_async.py``
 and the sync twin generated from it) only read the source and run parts concurrently; the
-requests and flows of the endpoints are in ``multipart_wire.py``.
+requests and flows of the endpoints are in ``multipart_requests.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import attrs
 
 from .._models import CompletePart, ProgressEvent
 from .codec import ZstdEncoder
-from .multipart_wire import plan_abort, plan_complete, plan_initiate, plan_part
+from .multipart_requests import plan_abort, plan_complete, plan_initiate, plan_part
 from .plan import RequestPlan, SessionInfo, plan_put
 from .writes import Write
 

@@ -1,8 +1,8 @@
 """Request plans: what to send, built with the generated layer's request builders.
 
 A plan is data: method, the ``build_request`` kwargs (without the body), a description of the
-body source, and what makes the request safe to replay. The drivers turn it into an
-``httpx.Request`` (adding the body stream) for every attempt.
+body source, and what makes the request safe to replay. The drivers hand it to the engine
+with a fresh body for every attempt.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from objectstore_generated.api.objects import (
 
 from .._constants import AUTH_HEADER, GET_RANGE
 from .._models import Scope, Usecase
-from .retry import RequestKind
+from .retry import IDEMPOTENT, RequestKind
 from .sources import BodySpec, classify_body
 from .tokens import SecretKey, TokenCache
 from .validate import check_key
@@ -97,15 +97,18 @@ def make_plan(
     return RequestPlan(method, str(kwargs["url"]), kwargs, kind, body)
 
 
-def plan_put(session: SessionInfo, contents: object, write: Write) -> RequestPlan:
+def plan_put(
+    session: SessionInfo, contents: object, write: Write, *, precompressed: bool = False
+) -> RequestPlan:
     """Plan a put of ``contents``: PUT with a key, POST (server-generated key) without.
 
-    The body is zstd-compressed as it is sent when ``write.compress``; a body that is
-    already compressed goes with ``attrs.evolve(write, compress=False)`` and keeps its
-    ``Content-Encoding`` header.
+    The body is zstd-compressed as it is sent when ``write.compress``, unless
+    ``precompressed``: the contents already are zstd and go verbatim, with the write's
+    ``Content-Encoding``.
     """
-    body = classify_body(contents, compress=write.compress)
-    if not write.compress and write.builder_args.get("content_encoding") == "zstd":
+    precompressed = precompressed and write.compress
+    body = classify_body(contents, compress=write.compress and not precompressed)
+    if precompressed:
         body = attrs.evolve(body, precompressed=True)  # metrics: only the size as sent
     usecase, scopes = session.usecase.name, session.scope_path
     if write.key:
@@ -116,9 +119,6 @@ def plan_put(session: SessionInfo, contents: object, write: Write) -> RequestPla
     return make_plan("PUT" if write.key else "POST", kwargs, kind, body)
 
 
-_READ = RequestKind(idempotent=True, replayable=True)
-
-
 def plan_get(session: SessionInfo, key: str) -> RequestPlan:
     """Plan a streamed GET of the whole object, as the range ``bytes=0-``: a server with
     range support then sends the stored size (Content-Range) and a Content-Length, so a body
@@ -126,7 +126,7 @@ def plan_get(session: SessionInfo, key: str) -> RequestPlan:
     kwargs = get_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key), range_=GET_RANGE
     )
-    return make_plan("GET", kwargs, _READ)
+    return make_plan("GET", kwargs, IDEMPOTENT)
 
 
 def with_range(plan: RequestPlan, value: str | None) -> RequestPlan:
@@ -142,12 +142,12 @@ def plan_head(session: SessionInfo, key: str) -> RequestPlan:
     kwargs = head_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key)
     )
-    return make_plan("HEAD", kwargs, _READ)
+    return make_plan("HEAD", kwargs, IDEMPOTENT)
 
 
 def plan_health() -> RequestPlan:
     """Plan a GET of the server's liveness endpoint (``/health``, answers ``OK``)."""
-    return make_plan("GET", health.build_request_kwargs(), _READ)
+    return make_plan("GET", health.build_request_kwargs(), IDEMPOTENT)
 
 
 def plan_delete(session: SessionInfo, key: str) -> RequestPlan:
@@ -155,7 +155,7 @@ def plan_delete(session: SessionInfo, key: str) -> RequestPlan:
     kwargs = delete_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key)
     )
-    return make_plan("DELETE", kwargs, _READ)
+    return make_plan("DELETE", kwargs, IDEMPOTENT)
 
 
 def object_path(session: SessionInfo, key: str) -> str:

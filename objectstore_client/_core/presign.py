@@ -14,7 +14,7 @@ from .._constants import MAX_PRESIGN_SECONDS
 from .._exceptions import InvalidInput
 from .._models import Permission
 from .plan import SessionInfo, object_path
-from .urls import BaseURL, base_origin, secret_key
+from .urls import BaseUrl, secret_key
 
 __all__ = [
     "MAX_PRESIGN_DURATION",
@@ -58,7 +58,7 @@ def build_canonical_form(method: str, encoded_path: str, encoded_query: str) -> 
 
 
 def presigned_url(
-    base_url: BaseURL,
+    base_url: BaseUrl,
     session: SessionInfo,
     method: str,
     key: str,
@@ -82,11 +82,10 @@ def presigned_url(
         raise InvalidInput(f"duration must be positive, got {duration}: the URL would be expired")
     if Permission.OBJECT_READ not in secret.permissions:
         raise InvalidInput("the secret key lacks object.read: its pre-signed URLs would fail")
-    suffix = object_path(session, key)
-    path = base_url.raw_path.decode("ascii").rstrip("/") + suffix  # as on the wire
+    path = base_url.path(object_path(session, key))  # as on the wire
     stamp = datetime.fromtimestamp(math.floor(now), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     seconds = math.ceil(duration.total_seconds())
     query = f"{PARAM_KID}={quote(secret.kid, safe='')}&{PARAM_TIMESTAMP}={stamp}"
     query += f"&{PARAM_DURATION}={seconds}"
     signature = secret.signature_for_canonical_form(build_canonical_form(method, path, query))
-    return f"{base_origin(base_url)}{suffix}?{query}&{PARAM_SIG}={signature}"
+    return f"{base_url.origin}{path}?{query}&{PARAM_SIG}={signature}"

@@ -11,10 +11,9 @@ from typing import Literal
 import attrs
 
 from .._exceptions import InvalidInput
+from .._fields import check_compression
 
 __all__ = ["PutEncoding", "resolve_put_encoding"]
-
-_COMPRESSIONS = ("zstd", "none")
 
 
 @attrs.frozen
@@ -30,14 +29,6 @@ class PutEncoding:
     def compress(self) -> bool:
         """Whether the SDK compresses the contents while sending them."""
         return self.compression == "zstd" and not self.precompressed
-
-
-def _given(name: str, value: object) -> str | None:
-    if value is None or value == "":  # "" means "not given", as upstream's truthiness checks
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"Invalid compression: {value!r} ({name} must be 'zstd' or 'none')")
-    return value
 
 
 def resolve_put_encoding(
@@ -66,12 +57,7 @@ def resolve_put_encoding(
         compress = compression
     if compress is not None and precompressed is not None:
         raise InvalidInput("Cannot pass both `compress` and `precompressed`")
-    wanted = _given("compress", compress)
-    if wanted is not None and wanted not in _COMPRESSIONS:
-        raise InvalidInput(f"Invalid compression: {wanted} (expected 'zstd' or 'none')")
-    labelled = _given("precompressed", precompressed)
-    if labelled is not None:
-        if labelled != "zstd":
-            raise InvalidInput(f"Invalid compression: {labelled} (precompressed must be 'zstd')")
+    wanted = check_compression(compress, allow_none=True, name="compress")
+    if check_compression(precompressed, allow_none=True, name="precompressed", allowed=("zstd",)):
         return PutEncoding("zstd", precompressed=True)
     return PutEncoding("zstd" if (wanted or default) == "zstd" else "none")

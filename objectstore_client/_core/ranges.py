@@ -15,13 +15,23 @@ from .._exceptions import InvalidInput, RangeNotSatisfiable
 from .._models import Metadata, RangeResult
 from .flows import Flow, OpContext, ReadBody, measured, send
 from .plan import RequestPlan, SessionInfo, make_plan
-from .retry import RequestKind
+from .retry import IDEMPOTENT
 from .validate import check_key
 
-__all__ = ["ByteRange", "byte_range", "plan_range", "range_flow"]
+__all__ = ["ByteRange", "byte_range", "content_range", "plan_range", "range_flow"]
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 _UNSATISFIED = re.compile(r"bytes \*/(\d+)")
+
+
+def content_range(value: str) -> tuple[int, int, int] | None:
+    """``(start, end, size)`` of a ``Content-Range: bytes start-end/size`` (end inclusive);
+    None for anything else."""
+    match = _CONTENT_RANGE.fullmatch(value)
+    if match is None:
+        return None
+    start, end, size = (int(group) for group in match.groups())
+    return start, end, size
 
 
 def _offset(name: str, value: object) -> int:
@@ -78,7 +88,7 @@ def plan_range(session: SessionInfo, key: str, wanted: ByteRange) -> RequestPlan
     kwargs = get_object.build_request_kwargs(
         session.usecase.name, session.scope_path, check_key(key), range_=wanted.header
     )
-    return make_plan("GET", kwargs, RequestKind(idempotent=True, replayable=True))
+    return make_plan("GET", kwargs, IDEMPOTENT)
 
 
 def _read(
@@ -104,10 +114,10 @@ def _read(
             raise RangeNotSatisfiable(message, len(body), method=plan.method, path=shown)
         start, end = resolved
         return RangeResult(metadata, body[start : end + 1], start=start, end=end, size=len(body))
-    match = _CONTENT_RANGE.fullmatch(header)
-    if match is None or int(match.group(2)) - int(match.group(1)) + 1 != len(body):
+    found = content_range(header)
+    if found is None or found[1] - found[0] + 1 != len(body):
         raise ctx.response_error(plan, status, b"bad Content-Range")
-    start, end, size = (int(g) for g in match.groups())
+    start, end, size = found
     return RangeResult(metadata, body, start=start, end=end, size=size)
 
 
@@ -115,4 +125,4 @@ def range_flow(
     ctx: OpContext, session: SessionInfo, plan: RequestPlan, wanted: ByteRange
 ) -> Flow[RangeResult | None]:
     """Read a range into memory; None when the object is missing."""
-    return (yield from measured(ctx, "get", session, _read(ctx, session, plan, wanted), dict))
+    return measured(ctx, "get", session, _read(ctx, session, plan, wanted), dict)

@@ -14,30 +14,27 @@ resumed beyond what the zstd frames themselves tell.
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
 from .._constants import HEADER_TIME_CREATED
-from .._exceptions import TransportError
-from .flows import Close, Flow, OpContext, Response, Send, Sleep
+from .._exceptions import RequestError, TransportError
+from .flows import Close, Flow, OpContext, Response, Sleep, send
 from .plan import RequestPlan, SessionInfo, with_range
-from .retry import GiveUp, RequestKind, decide
+from .ranges import content_range
+from .retry import GiveUp, decide
 
 __all__ = ["Download", "resume_flow"]
 
-_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
-_READ = RequestKind(idempotent=True, replayable=True)
+#: every HTTP status: the resumed request returns whatever is not retried, to be checked here
+_ANY_STATUS = frozenset(range(100, 600))
 
 
 def _content_range(response: Response) -> tuple[int, int] | None:
     """``(start, total)`` of a 206 response, else None."""
     if response.status_code != 206:
         return None
-    match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", ""))
-    if match is None:
-        return None
-    return int(match.group(1)), int(match.group(3))
+    found = content_range(response.headers.get("content-range", ""))
+    return None if found is None else (found[0], found[2])
 
 
 @attrs.define
@@ -87,40 +84,37 @@ def resume_flow(
     transport error) once the retry budget is spent, and an error naming the reason when the
     object changed or the server stopped honouring ranges."""
     plan = with_range(download.plan, f"bytes={download.received}-")
-    attempt = 0
-    while True:
-        attempt += 1
-        decision = decide(
-            ctx.retry,
-            _READ,
-            attempt,
-            maybe_sent=True,
-            random=ctx.random,
-            elapsed=ctx.clock() - download.started,
-        )
-        if isinstance(decision, GiveUp):
-            raise error
-        yield Sleep(decision.delay)
-        try:
-            response: Response = yield Send(plan, session)
-        except TransportError as exc:
-            error = exc
-            continue
-        if response.status_code in ctx.retry.statuses:
-            yield Close(response)
-            continue
-        found = _content_range(response)
-        created = response.headers.get(HEADER_TIME_CREATED)
-        if found == (download.received, download.size) and created == download.created:
-            return response
-        yield Close(response)
-        reason = (
-            "the object was replaced during the download"
-            if created != download.created
-            else f"the server answered {response.status_code} to a resumed range request"
-        )
-        raise TransportError(
-            f"{error} (could not resume at byte {download.received}: {reason})",
-            method=plan.method,
-            path=ctx.sent_path(plan.path),
-        ) from error
+    final = _ANY_STATUS - ctx.retry.statuses
+    # the broken body was the first attempt: wait as after any failed attempt, then send with
+    # the same retry loop and budget as every request
+    decision = decide(
+        ctx.retry,
+        plan.kind,
+        1,
+        maybe_sent=True,
+        random=ctx.random,
+        elapsed=ctx.clock() - download.started,
+    )
+    if isinstance(decision, GiveUp):
+        raise error
+    yield Sleep(decision.delay)
+    try:
+        response = yield from send(ctx, session, plan, final, attempts=1, started=download.started)
+    except RequestError as exc:  # retryable statuses until the budget ran out
+        raise error from exc
+    assert response is not None  # every status but the retried ones is final, 404 too
+    found = _content_range(response)
+    created = response.headers.get(HEADER_TIME_CREATED)
+    if found == (download.received, download.size) and created == download.created:
+        return response
+    yield Close(response)
+    reason = (
+        "the object was replaced during the download"
+        if created != download.created
+        else f"the server answered {response.status_code} to a resumed range request"
+    )
+    raise TransportError(
+        f"{error} (could not resume at byte {download.received}: {reason})",
+        method=plan.method,
+        path=ctx.sent_path(plan.path),
+    ) from error

@@ -31,6 +31,7 @@ from .._constants import (
 from .._exceptions import InvalidInput
 
 __all__ = [
+    "IDEMPOTENT",
     "GiveUp",
     "RequestKind",
     "Retry",
@@ -120,6 +121,10 @@ class RequestKind:
 
     idempotent: bool
     replayable: bool
+
+
+#: A request that may be sent again as it is: GET, HEAD, DELETE, a part upload, ...
+IDEMPOTENT = RequestKind(idempotent=True, replayable=True)
 
 
 @attrs.frozen

@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
 
+import attrs
+
 from .._exceptions import InvalidInput
 from .._models import Permission
 from .plan import SessionInfo, object_path
 from .tokens import SecretKey
 
 __all__ = [
-    "BaseURL",
     "PARAM_AUTH",
-    "base_origin",
+    "BaseUrl",
+    "URLParts",
     "mint_token",
     "object_url",
     "secret_key",
@@ -25,8 +27,8 @@ __all__ = [
 PARAM_AUTH = "os_auth"
 
 
-class BaseURL(Protocol):
-    """The parts of the client's base URL that URLs are built from (``httpx.URL`` has them)."""
+class URLParts(Protocol):
+    """The parts of a parsed URL that :class:`BaseUrl` is built from (``httpx.URL`` has them)."""
 
     @property
     def scheme(self) -> str: ...
@@ -41,14 +43,43 @@ class BaseURL(Protocol):
     def raw_path(self) -> bytes: ...
 
 
-def base_origin(base_url: BaseURL) -> str:
-    """``scheme://host:port/prefix`` with IPv6 hosts bracketed and the port always present."""
-    host = base_url.host
-    if ":" in host:
-        host = f"[{host}]"
-    port = base_url.port or (443 if base_url.scheme == "https" else 80)
-    prefix = base_url.raw_path.decode("ascii").rstrip("/")
-    return f"{base_url.scheme}://{host}:{port}{prefix}"
+@attrs.frozen
+class BaseUrl:
+    """The client's base URL, split once: the one place the base path prefix is computed.
+
+    ``prefix`` is the path prefix as sent (percent-encoded, no trailing ``/``; ``""`` without
+    one), which every request path, error message and signed URL starts with; ``origin`` is
+    ``scheme://host:port`` (IPv6 host bracketed, port always present); ``text`` is the base URL
+    as configured, without a trailing ``/``, for messages.
+    """
+
+    scheme: str
+    #: the host name or address, IPv6 without brackets
+    host: str
+    port: int
+    prefix: str = ""
+    text: str = ""
+
+    @classmethod
+    def of(cls, url: URLParts) -> BaseUrl:
+        """Split a parsed base URL (the configured ``httpx.URL``)."""
+        port = url.port or (443 if url.scheme == "https" else 80)
+        prefix = url.raw_path.decode("ascii").rstrip("/")
+        return cls(url.scheme, url.host, port, prefix, str(url).rstrip("/"))
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host:port``, without the path prefix."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    def path(self, path: str) -> str:
+        """A request path relative to the base URL (``/v1/...``) as sent: with the prefix."""
+        return self.prefix + path
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a request path relative to the base URL."""
+        return self.origin + self.prefix + path
 
 
 def secret_key(session: SessionInfo, what: str) -> SecretKey:
@@ -59,14 +90,14 @@ def secret_key(session: SessionInfo, what: str) -> SecretKey:
 
 
 def object_url(
-    base_url: BaseURL,
+    base_url: BaseUrl,
     session: SessionInfo,
     key: str,
     token_validity: timedelta | None,
     now: float,
 ) -> str:
     """The object's absolute URL; with ``token_validity``, plus ``?os_auth=<read-only JWT>``."""
-    url = base_origin(base_url) + object_path(session, key)
+    url = base_url.url(object_path(session, key))
     if token_validity is None:
         return url
     if token_validity < timedelta(0):

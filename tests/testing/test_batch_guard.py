@@ -25,7 +25,7 @@ def endless() -> Iterator[LocalObjectstore]:
 
 @pytest.fixture
 def truncated_bodies(monkeypatch: pytest.MonkeyPatch) -> None:
-    def encode(ops: Sequence[batch.Prepared], boundary: str) -> tuple[bytes, ...]:
+    def encode(ops: Sequence[batch.BatchItem], boundary: str) -> tuple[bytes, ...]:
         return (f"--{boundary}\r\nno-terminator".encode(),)
 
     monkeypatch.setattr(batch, "_encode", encode)

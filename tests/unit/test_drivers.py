@@ -1,9 +1,12 @@
-"""Driver behaviour over httpx.MockTransport: retries, errors, headers (sync and async)."""
+"""Driver behaviour with scripted answers: retries, errors, headers; sync and async, on the
+httpx engine (MockTransport) and on the default httptools engine (the same handler served over
+loopback sockets, tests/unit/served.py)."""
 
 from __future__ import annotations
 
 import io
 import json
+import socket
 import sys
 import types
 from collections.abc import Iterator
@@ -19,6 +22,7 @@ from objectstore_client import (
     RequestTimeout,
     TransportError,
 )
+from tests.e2e.adapter import ClientAdapter
 from tests.unit.conftest import MockFactory
 
 
@@ -26,14 +30,14 @@ def _stored(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"key": request.url.path.rsplit("/", 1)[-1]})
 
 
-async def test_retries_idempotent_requests_on_503_with_backoff(mock_client: MockFactory) -> None:
+async def test_retries_idempotent_requests_on_503_with_backoff(driver_client: MockFactory) -> None:
     calls: list[bytes] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.read())
         return httpx.Response(503) if len(calls) < 3 else _stored(request)
 
-    client = mock_client(handler)
+    client = driver_client(handler)
     key = await client.session().put(b"payload", key="k", compress="none")
     assert key == "k"
     assert calls == [b"payload"] * 3
@@ -41,7 +45,7 @@ async def test_retries_idempotent_requests_on_503_with_backoff(mock_client: Mock
     assert client.sleeps[0] < client.sleeps[1]  # type: ignore[attr-defined]
 
 
-async def test_compressed_file_body_is_replayed_from_the_start(mock_client: MockFactory) -> None:
+async def test_compressed_file_body_is_replayed_from_the_start(driver_client: MockFactory) -> None:
     bodies: list[bytes] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -50,11 +54,11 @@ async def test_compressed_file_body_is_replayed_from_the_start(mock_client: Mock
 
     source = io.BytesIO(b"skip" + b"x" * 3_000_000)
     source.seek(4)
-    await mock_client(handler).session().put(source, key="k")
+    await driver_client(handler).session().put(source, key="k")
     assert bodies == [b"x" * 3_000_000] * 2
 
 
-async def test_post_is_never_replayed(mock_client: MockFactory) -> None:
+async def test_post_is_never_replayed(driver_client: MockFactory) -> None:
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -62,14 +66,14 @@ async def test_post_is_never_replayed(mock_client: MockFactory) -> None:
         return httpx.Response(503, text="busy")
 
     with pytest.raises(RequestError) as info:
-        await mock_client(handler).session().put(b"x")
+        await driver_client(handler).session().put(b"x")
     assert calls == ["POST"]
     assert info.value.status == 503
     assert info.value.response == "busy"
     assert "POST /v1/objects/attachments/_/" in str(info.value)
 
 
-async def test_streamed_iterator_put_is_not_replayed(mock_client: MockFactory) -> None:
+async def test_streamed_iterator_put_is_not_replayed(driver_client: MockFactory) -> None:
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -81,18 +85,19 @@ async def test_streamed_iterator_put_is_not_replayed(mock_client: MockFactory) -
         yield b"b"
 
     with pytest.raises(RequestError):
-        await mock_client(handler).session().put(chunks(), key="k", compress="none")
+        await driver_client(handler).session().put(chunks(), key="k", compress="none")
     assert calls == [b"ab"]
 
 
-async def test_connect_errors_are_retried_then_typed(mock_client: MockFactory) -> None:
+async def test_connect_errors_are_retried_then_typed(driver_client: MockFactory) -> None:
+    driver_client.mock_only()  # type: ignore[attr-defined]
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(1)
         raise httpx.ConnectError("refused", request=request)
 
-    client = mock_client(handler, retries=2)
+    client = driver_client(handler, retries=2)
     with pytest.raises(ConnectError) as info:
         await client.session().put(b"x")  # even a POST: nothing was sent
     assert len(calls) == 3
@@ -102,7 +107,8 @@ async def test_connect_errors_are_retried_then_typed(mock_client: MockFactory) -
     assert isinstance(info.value.__cause__, httpx.ConnectError)
 
 
-async def test_retries_zero_means_none(mock_client: MockFactory) -> None:
+async def test_retries_zero_means_none(driver_client: MockFactory) -> None:
+    driver_client.mock_only()  # type: ignore[attr-defined]
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -110,11 +116,12 @@ async def test_retries_zero_means_none(mock_client: MockFactory) -> None:
         raise httpx.ConnectError("refused", request=request)
 
     with pytest.raises(ConnectError):
-        await mock_client(handler, retries=0).session().get("k")
+        await driver_client(handler, retries=0).session().get("k")
     assert len(calls) == 1
 
 
-async def test_read_timeouts_and_resets(mock_client: MockFactory) -> None:
+async def test_read_timeouts_and_resets(driver_client: MockFactory) -> None:
+    driver_client.mock_only()  # type: ignore[attr-defined]
     calls: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -123,7 +130,7 @@ async def test_read_timeouts_and_resets(mock_client: MockFactory) -> None:
             raise httpx.ReadTimeout("slow", request=request)
         raise httpx.RemoteProtocolError("reset", request=request)
 
-    client = mock_client(handler, retries=1)
+    client = driver_client(handler, retries=1)
     with pytest.raises(RequestTimeout):
         await client.session().get("k")
     with pytest.raises(TransportError):
@@ -131,7 +138,7 @@ async def test_read_timeouts_and_resets(mock_client: MockFactory) -> None:
     assert calls == ["GET", "GET", "POST"]
 
 
-async def test_request_headers_and_encoding(mock_client: MockFactory) -> None:
+async def test_request_headers_and_encoding(driver_client: MockFactory) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -139,7 +146,7 @@ async def test_request_headers_and_encoding(mock_client: MockFactory) -> None:
         request.read()
         return _stored(request)
 
-    session = mock_client(handler, token="static-token").session("attachments", org=1, p="x")
+    session = driver_client(handler, token="static-token").session("attachments", org=1, p="x")
     await session.put(
         b"data",
         key="a b/100%/ü?#",
@@ -163,13 +170,13 @@ async def test_request_headers_and_encoding(mock_client: MockFactory) -> None:
     assert request.headers["content-length"] == "4"
 
 
-async def test_get_404_is_none_and_errors_raise(mock_client: MockFactory) -> None:
+async def test_get_404_is_none_and_errors_raise(driver_client: MockFactory) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/missing"):
             return httpx.Response(404)
         return httpx.Response(403, json={"detail": "auth error: operation not allowed"})
 
-    session = mock_client(handler).session()
+    session = driver_client(handler).session()
     assert await session.get("missing") is None
     assert await session.head("missing") is None
     with pytest.raises(RequestError) as info:
@@ -179,11 +186,11 @@ async def test_get_404_is_none_and_errors_raise(mock_client: MockFactory) -> Non
     assert json.loads(info.value.response)["detail"].startswith("auth error")
 
 
-async def test_unknown_stored_encoding_cannot_be_decompressed(mock_client: MockFactory) -> None:
+async def test_unknown_stored_encoding_cannot_be_decompressed(driver_client: MockFactory) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-encoding": "gzip"}, content=b"\x1f\x8b")
 
-    session = mock_client(handler).session()
+    session = driver_client(handler).session()
     with pytest.raises(NotImplementedError):
         await session.get("k")
     result = await session.get_bytes("k", decompress=False)
@@ -191,7 +198,7 @@ async def test_unknown_stored_encoding_cannot_be_decompressed(mock_client: MockF
     assert str(result[0].compression) == "gzip"
 
 
-async def test_metrics_are_recorded(mock_client: MockFactory) -> None:
+async def test_metrics_are_recorded(driver_client: MockFactory) -> None:
     records: list[tuple[str, float, dict[str, str], str | None]] = []
 
     class Recorder:
@@ -212,7 +219,7 @@ async def test_metrics_are_recorded(mock_client: MockFactory) -> None:
             return httpx.Response(500)
         return _stored(request)
 
-    session = mock_client(handler, metrics_backend=Recorder()).session("files")
+    session = driver_client(handler, metrics_backend=Recorder()).session("files")
     await session.put(b"a" * 100_000, key="k")
     with pytest.raises(RequestError):
         await session.delete("k")
@@ -233,7 +240,7 @@ async def test_metrics_are_recorded(mock_client: MockFactory) -> None:
     assert [unit for name, _, _, unit in records if name.endswith(".size")] == ["byte", "byte"]
 
 
-async def test_base_url_prefix_and_ipv6(mock_client: MockFactory) -> None:
+async def test_base_url_prefix_and_ipv6(driver_client: MockFactory) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -253,14 +260,18 @@ async def test_base_url_prefix_and_ipv6(mock_client: MockFactory) -> None:
         ),
         ("http://[::1]:8888", "http://[::1]:8888/v1/", "http://[::1]:8888/v1/"),
     ):
-        client = mock_client(handler, base_url=base)
+        client = driver_client(handler, base_url=base)
         assert await client.session().get("k") is None
-        assert str(seen[-1].url) == expected + "objects/attachments/_/k"
-        assert client.session().object_url("k") == url + "objects/attachments/_/k"
+        prefix = httpx.URL(expected).raw_path  # the path as sent, on every engine
+        assert seen[-1].url.raw_path == prefix + b"objects/attachments/_/k"
+        if driver_client.engine == "httpx":  # type: ignore[attr-defined]
+            # behind a MockTransport the host is the one configured (not a local server's)
+            assert str(seen[-1].url) == expected + "objects/attachments/_/k"
+            assert client.session().object_url("k") == url + "objects/attachments/_/k"
 
 
 async def test_trace_headers_are_propagated(
-    mock_client: MockFactory, monkeypatch: pytest.MonkeyPatch
+    driver_client: MockFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class Scope:
         def iter_trace_propagation_headers(self) -> Iterator[tuple[str, str]]:
@@ -276,8 +287,8 @@ async def test_trace_headers_are_propagated(
         seen.append(request)
         return httpx.Response(404)
 
-    await mock_client(handler, propagate_traces=True).session().get("k")
-    await mock_client(handler).session().get("k")
+    await driver_client(handler, propagate_traces=True).session().get("k")
+    await driver_client(handler).session().get("k")
     assert seen[0].headers["sentry-trace"] == "abc-def-1"
     assert seen[0].headers["baggage"] == "sentry-release=1"
     assert "sentry-trace" not in seen[1].headers
@@ -316,3 +327,22 @@ def test_download_pump_stops_while_blocked_on_a_full_queue() -> None:
     assert pump.get() == b"x"
     pump.stop()
     assert not [t for t in threading.enumerate() if t.name == "objectstore-download"]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_refused_connections_on_the_default_engine(kind: str) -> None:
+    """What ``test_connect_errors_are_retried_then_typed`` scripts with a MockTransport, on the
+    httptools engine: a port nobody listens on, retried, then typed, naming the path as sent."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: connecting is refused
+    client = ClientAdapter(kind, f"http://127.0.0.1:{port}/pre", retries=2, engine="httptools")
+    sleeps: list[float] = []
+    client.set_sleep(sleeps.append)
+    try:
+        with pytest.raises(ConnectError) as info:
+            await client.session().put(b"x")  # even a POST: nothing was sent
+    finally:
+        await client.close()
+    assert len(sleeps) == 2
+    assert "POST /pre/v1/objects/attachments/_/" in str(info.value)

@@ -37,7 +37,7 @@ def test_usecase_validation() -> None:
     for bad in ("", "a/b", "with space"):
         with pytest.raises(ValueError, match="usecase"):
             Usecase(bad)
-    with pytest.raises(ValueError, match="unknown compression 'gzip'"):
+    with pytest.raises(ValueError, match="Invalid compression: gzip"):
         Usecase("u", compression="gzip")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="negative"):
         TimeToLive(timedelta(seconds=-1))

@@ -29,6 +29,7 @@ def unasync() -> ModuleType:
         ("    return await self._http.aclose()", "    return self._http.close()"),
         ("async with slots:", "with slots:"),
         ("async for chunk in r.aiter_raw():", "for chunk in r.iter_raw():"),
+        ("chunk = await anext(self._chunks, b'')", "chunk = next(self._chunks, b'')"),
         ("from ._transfer_async import upload", "from ._transfer_sync import upload"),
         ("from . import _async", "from . import _sync"),
         (

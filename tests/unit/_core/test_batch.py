@@ -7,7 +7,7 @@ import pytest
 
 from objectstore_client import BatchGet, BatchPut, GetResult, OperationError, PutResult
 from objectstore_client._constants import BATCH_BODY_CHUNK_BYTES
-from objectstore_client._core.batch import Prepared, parse_form_data, plan_batch, split
+from objectstore_client._core.batch import BatchItem, parse_form_data, plan_batch, split
 from objectstore_client._core.plan import SessionInfo
 from objectstore_client._core.tokens import TokenCache
 from objectstore_client._models import Scope, Usecase
@@ -32,8 +32,8 @@ def test_parse_form_data_with_a_quoted_boundary() -> None:
 
 
 def test_split_limits() -> None:
-    def op(index: int, size: int = 0, kind: str = "get") -> Prepared:
-        return Prepared(index, kind, f"k{index}", {}, b"x" * size)  # type: ignore[arg-type]
+    def op(index: int, size: int = 0, kind: str = "get") -> BatchItem:
+        return BatchItem(index, kind, f"k{index}", {}, b"x" * size)  # type: ignore[arg-type]
 
     small = [op(i) for i in range(2500)]
     batches, individual = split(small)
@@ -45,9 +45,9 @@ def test_split_limits() -> None:
 
 
 def test_batch_body_is_coalesced_into_bounded_chunks() -> None:
-    def op(index: int, size: int) -> Prepared:
+    def op(index: int, size: int) -> BatchItem:
         headers = {"x-os-op": "insert", "x-os-key": f"k{index}"}
-        return Prepared(index, "insert", f"k{index}", headers, bytes([index % 256]) * size)
+        return BatchItem(index, "insert", f"k{index}", headers, bytes([index % 256]) * size)
 
     info = SessionInfo(Usecase("u"), Scope(org=1), None, TokenCache(lambda: 0.0))
     small = [op(i, 1024) for i in range(1000)]

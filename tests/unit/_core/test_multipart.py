@@ -23,7 +23,7 @@ from objectstore_client._core.multipart import (
     UploadCoordinator,
     encode_part,
 )
-from objectstore_client._core.multipart_wire import check_upload_id
+from objectstore_client._core.multipart_requests import check_upload_id
 from objectstore_client._core.plan import SessionInfo
 from objectstore_client._core.tokens import TokenCache
 from objectstore_client._core.writes import WriteOptions

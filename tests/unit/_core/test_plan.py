@@ -13,7 +13,7 @@ from objectstore_client._config import build_config
 from objectstore_client._core.plan import SessionInfo, plan_get, plan_put
 from objectstore_client._core.sources import classify_body
 from objectstore_client._core.tokens import TokenCache
-from objectstore_client._core.urls import base_origin, object_url
+from objectstore_client._core.urls import BaseUrl, object_url
 from objectstore_client._core.writes import WriteOptions
 
 
@@ -73,7 +73,7 @@ def test_usecase_expiration_is_the_default() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"compression": "gzip"}, "unknown compression"),
+        ({"compression": "gzip"}, "Invalid compression: gzip"),
         ({"metadata": {"bad name": "x"}}, "metadata name"),
         ({"metadata": {"a": 1}}, "metadata value for 'a' must be a str"),
         ({"origin": b"x"}, "origin must be a str"),
@@ -104,17 +104,22 @@ def test_body_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("base", "origin"),
+    ("base", "origin", "prefix"),
     [
-        ("http://localhost:8888", "http://localhost:8888"),
-        ("http://localhost", "http://localhost:80"),
-        ("https://os.example.com/api/prefix/", "https://os.example.com:443/api/prefix"),
-        ("http://[::1]:8888", "http://[::1]:8888"),
+        ("http://localhost:8888", "http://localhost:8888", ""),
+        ("http://localhost", "http://localhost:80", ""),
+        ("https://os.example.com/api/prefix/", "https://os.example.com:443", "/api/prefix"),
+        ("http://[::1]:8888", "http://[::1]:8888", ""),
+        ("http://h/a%20b/", "http://h:80", "/a%20b"),  # the prefix as sent
     ],
 )
-def test_object_url_origin(base: str, origin: str) -> None:
-    url = build_config(base, retries=None, timeout_ms=None, connection_kwargs=None).base_url
-    assert base_origin(url) == origin
-    assert object_url(url, _session(org=1), "a b", None, 0) == f"{origin}/v1/objects/u/org=1/a%20b"
+def test_base_url_splits_origin_and_prefix_once(base: str, origin: str, prefix: str) -> None:
+    config = build_config(base, retries=None, timeout_ms=None, connection_kwargs=None)
+    url = BaseUrl.of(config.base_url)
+    assert (url.origin, url.prefix) == (origin, prefix)
+    assert url.path("/v1/x") == f"{prefix}/v1/x"
+    assert url.text == base.rstrip("/")
+    expected = f"{origin}{prefix}/v1/objects/u/org=1/a%20b"
+    assert object_url(url, _session(org=1), "a b", None, 0) == expected
     with pytest.raises(ValueError, match="no secret key"):
         object_url(url, _session(), "k", timedelta(minutes=1), 0)

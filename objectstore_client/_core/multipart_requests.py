@@ -33,7 +33,7 @@ from .._exceptions import (
 from .._models import CompletePart, PartInfo
 from .flows import Flow, OpContext, ReadBody, measured, send
 from .plan import RequestPlan, SessionInfo, make_plan
-from .retry import RequestKind
+from .retry import IDEMPOTENT, RequestKind
 from .sources import BodySpec
 from .validate import check_key
 from .writes import Write
@@ -55,8 +55,7 @@ __all__ = [
 
 # initiating twice would leave an orphan upload: never replayed once it may have been sent
 _ONCE = RequestKind(idempotent=False, replayable=True)
-# a part PUT with an in-memory body, list and abort are safe to repeat
-_IDEMPOTENT = RequestKind(idempotent=True, replayable=True)
+# a part PUT with an in-memory body, list, abort and complete are IDEMPOTENT
 
 
 def check_upload_id(upload_id: object) -> str:
@@ -122,7 +121,7 @@ def plan_part(
         content_length=len(body), content_md5=md5,
     )  # fmt: skip
     spec = BodySpec(memoryview(body).cast("B"), "bytes", compress=False)
-    return make_plan("PUT", kwargs, _IDEMPOTENT, spec)
+    return make_plan("PUT", kwargs, IDEMPOTENT, spec)
 
 
 def plan_list(session: SessionInfo, key: str, upload_id: str, marker: int | None) -> RequestPlan:
@@ -132,7 +131,7 @@ def plan_list(session: SessionInfo, key: str, upload_id: str, marker: int | None
         upload_id=check_upload_id(upload_id),
         part_number_marker=UNSET if marker is None else marker,
     )  # fmt: skip
-    return make_plan("GET", kwargs, _IDEMPOTENT)
+    return make_plan("GET", kwargs, IDEMPOTENT)
 
 
 def plan_abort(session: SessionInfo, key: str, upload_id: str) -> RequestPlan:
@@ -141,7 +140,7 @@ def plan_abort(session: SessionInfo, key: str, upload_id: str) -> RequestPlan:
         session.usecase.name, session.scope_path, check_key(key),
         upload_id=check_upload_id(upload_id),
     )  # fmt: skip
-    return make_plan("DELETE", kwargs, _IDEMPOTENT)
+    return make_plan("DELETE", kwargs, IDEMPOTENT)
 
 
 def plan_complete(
@@ -165,7 +164,7 @@ def plan_complete(
         upload_id=check_upload_id(upload_id),
     )  # fmt: skip
     # replaying a completion is safe: a second one finds the upload gone (see _complete)
-    return make_plan("POST", kwargs, _IDEMPOTENT)
+    return make_plan("POST", kwargs, IDEMPOTENT)
 
 
 # -- flows -----------------------------------------------------------------------------------
@@ -200,7 +199,7 @@ def _initiate(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[t
 def initiate_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[tuple[str, str]]:
     """Start an upload; returns ``(key, upload_id)``."""
     inner = _initiate(ctx, session, plan)
-    return (yield from measured(ctx, "multipart.initiate", session, inner, dict))
+    return measured(ctx, "multipart.initiate", session, inner, dict)
 
 
 def _put_part(
@@ -228,7 +227,7 @@ def put_part_flow(
     def sizes() -> dict[str, Any]:
         return {"size": size}  # upstream: the part's length, without a compression tag
 
-    return (yield from measured(ctx, "multipart.put_part", session, inner, sizes))
+    return measured(ctx, "multipart.put_part", session, inner, sizes)
 
 
 def list_parts_flow(
@@ -294,7 +293,7 @@ def _sibling(plan: RequestPlan, method: str, route: str, with_id: bool) -> Reque
     kwargs: dict[str, Any] = {"method": method.lower(), "url": path}
     if with_id:
         kwargs["params"] = dict(plan.kwargs.get("params") or {})
-    return RequestPlan(method, path, kwargs, _IDEMPOTENT)
+    return RequestPlan(method, path, kwargs, IDEMPOTENT)
 
 
 def _key_of(plan: RequestPlan) -> str:
@@ -334,4 +333,4 @@ def _completed_anyway(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -
 def complete_flow(ctx: OpContext, session: SessionInfo, plan: RequestPlan) -> Flow[str]:
     """Complete an upload; returns the key, or raises MultipartCompleteError."""
     inner = _complete(ctx, session, plan)
-    return (yield from measured(ctx, "multipart.complete", session, inner, dict))
+    return measured(ctx, "multipart.complete", session, inner, dict)
