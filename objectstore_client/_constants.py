@@ -125,6 +125,9 @@ MIN_PART_SIZE_BYTES = 1024
 #: Below this part size a warning is emitted: production (GCS) rejects smaller parts
 #: except the last one.
 RECOMMENDED_MIN_PART_SIZE_BYTES = 5 * 1024 * 1024
+#: ``Session.download`` hands received bytes to the destination (and the decoder) in batches
+#: of about this size: few worker-thread hand-overs on the asyncio client, bounded memory.
+DOWNLOAD_WRITE_BYTES = 1024 * 1024
 #: Progress callbacks are called at most once per this many bytes (plus at the end).
 PROGRESS_AGGREGATION_BYTES = 256 * 1024
 

@@ -6,6 +6,7 @@ Written once, for asyncio; ``scripts/unasync.py`` generates the blocking twin.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
@@ -39,6 +40,7 @@ from ._config import SYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
 from ._core.batch import assemble
+from ._core.download import check_download
 from ._core.plan import (
     RequestPlan,
     SessionInfo,
@@ -54,7 +56,7 @@ from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
 from ._engines import Engine
 from ._engines._sync import open_engine
-from ._exceptions import RequestError, TransportError, name_server, server_of
+from ._exceptions import InvalidInput, RequestError, TransportError, name_server, server_of
 from ._io_sync import GetResponse, Payload
 from ._models import (
     CompletePart,
@@ -365,6 +367,37 @@ class Session(BaseSession):
         )  # fmt: skip
         spec, write, conf = self._upload_args(source, options, config)
         return _transfer_sync.upload(self._client, self._info, spec, write, conf, progress)
+
+    def download(
+        self,
+        key: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        config: TransferConfig | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> Metadata | None:
+        """Download an object into a file: a path (written to a temporary file beside it and
+        renamed when complete) or a binary file opened for writing (written from its current
+        position).
+
+        An object of at most ``config.part_size`` stored bytes takes one GET; a larger one is
+        read in parallel ranges of ``config.part_size`` stored bytes, at most
+        ``config.concurrency`` at a time, each resumed on its own when its body breaks, and
+        written in order (a compressed object is fetched compressed and decoded on the way).
+        Memory holds at most ``concurrency x part_size`` stored bytes. The stored size, and
+        the object's version across the ranges, are checked. A server or proxy that ignores
+        ``Range`` gets one streamed GET. ``progress`` receives ProgressEvents counting stored
+        bytes (``total``: the stored size, None when the server did not say).
+
+        Returns the object's metadata (``compression`` None once decoded), or None when the
+        object does not exist (nothing is written).
+        """
+        if config is not None and not isinstance(config, TransferConfig):
+            raise InvalidInput(f"config must be a TransferConfig, got {type(config).__name__}")
+        target = check_download(key, destination)
+        return _transfer_sync.download(
+            self._client, self._info, key, target, config or TransferConfig(), progress
+        )
 
     def many(
         self, operations: Sequence[BatchOperation], *, config: BatchConfig | None = None
