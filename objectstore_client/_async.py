@@ -379,6 +379,7 @@ class AsyncSession(BaseSession):
         key: str,
         destination: str | os.PathLike[str] | IO[bytes],
         *,
+        decompress: bool = True,
         config: TransferConfig | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
     ) -> Metadata | None:
@@ -392,17 +393,19 @@ class AsyncSession(BaseSession):
         written in order (a compressed object is fetched compressed and decoded on the way).
         Memory holds at most ``concurrency x part_size`` stored bytes. The stored size, and
         the object's version across the ranges, are checked. A server or proxy that ignores
-        ``Range`` gets one streamed GET. ``progress`` receives ProgressEvents counting stored
-        bytes (``total``: the stored size, None when the server did not say).
+        ``Range`` gets one streamed GET. ``progress`` receives ProgressEvents counting the bytes
+        written to the destination, as they are written (``total``: the stored size; None
+        when decoding, or when the server did not say).
 
-        Returns the object's metadata (``compression`` None once decoded), or None when the
-        object does not exist (nothing is written).
+        ``decompress=False`` writes the stored bytes as they are (``metadata.compression``
+        then names their encoding). Returns the object's metadata (``compression`` None once
+        decoded), or None when the object does not exist (nothing is written).
         """
         if config is not None and not isinstance(config, TransferConfig):
             raise InvalidInput(f"config must be a TransferConfig, got {type(config).__name__}")
         target = check_download(key, destination)
         return await _transfer_async.download(
-            self._client, self._info, key, target, config or TransferConfig(), progress
+            self._client, self._info, key, target, decompress, config or TransferConfig(), progress
         )
 
     async def many(

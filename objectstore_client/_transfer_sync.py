@@ -190,6 +190,7 @@ def download(
     info: SessionInfo,
     key: str,
     destination: Destination,
+    decompress: bool,
     config: TransferConfig,
     progress: Callable[[ProgressEvent], None] | None,
 ) -> Metadata | None:
@@ -208,21 +209,21 @@ def download(
     workers = Started(config.concurrency, "objectstore-download")
     sink: Sink | None = None
     try:
-        metadata, decode = response_metadata(response, True, None)
+        metadata, decode = response_metadata(response, decompress, None)
         found = content_range(response.status_code, response.headers)
         total = found[2] if found is not None and found[0] == 0 else None
         sink = to_thread(Sink, destination, decode)
-        report = DownloadProgress(total, PROGRESS_AGGREGATION_BYTES)
-        lock = thread_lock()
-
-        def received(delta: int) -> None:
-            with lock:
-                events = report.add(delta)
-            _deliver(progress, events)
-
-        write = _writer(sink, received)
+        # counted like an upload's progress: bytes of the payload as the caller gets it
+        report = DownloadProgress(None if decode else total, PROGRESS_AGGREGATION_BYTES)
+        write = _writer(sink, report, progress)
         if total is None:  # Range ignored (or an empty object): the whole body, as it comes
             _read_body(client, info, response, None, 0, write, workers)
+            size = metadata.size  # x-sn-size, when the server sends it
+            if size is not None and sink.stored != size:
+                method, path = origin(response)
+                raise RangeCheck(size, None, method, path).error(
+                    f"received {sink.stored} of {size} stored bytes"
+                )
         else:
             method, path = origin(response)
             created = response.headers.get(HEADER_TIME_CREATED)
@@ -230,7 +231,7 @@ def download(
             head = Part(0, min(first.end, total - 1))
             check.check(head, response.status_code, response.headers)
             rest = parts_after_first(total, first, config.part_size)
-            fetch = _part_fetcher(client, info, base, check, started, received, workers)
+            fetch = _part_fetcher(client, info, base, check, started, workers)
             window: list[Handle[list[bytes]]] = []
             upcoming = iter(rest)
 
@@ -246,8 +247,7 @@ def download(
                 top_up(config.concurrency)
                 if not window:
                     break
-                chunks = workers.result(window.pop(0))
-                to_thread(sink.write, chunks)
+                write(workers.result(window.pop(0)))
             if sink.stored != total:
                 raise check.error(f"received {sink.stored} of {total} stored bytes")
         to_thread(sink.finish)
@@ -262,12 +262,16 @@ def download(
     return metadata
 
 
-def _writer(sink: Sink, received: Callable[[int], None]) -> Callable[[list[bytes]], Any]:
-    """The consumer of the first body's chunks: written (in a worker thread on asyncio)."""
+def _writer(
+    sink: Sink, report: DownloadProgress, progress: Callable[[ProgressEvent], None] | None
+) -> Callable[[list[bytes]], Any]:
+    """Stored bytes, in order, into the sink (in a worker thread on asyncio); progress counts
+    the bytes written to the destination (decoded ones for a compressed object)."""
 
     def write(chunks: list[bytes]) -> None:
+        before = sink.written
         to_thread(sink.write, chunks)
-        received(sum(map(len, chunks)))
+        _deliver(progress, report.add(sink.written - before))
 
     return write
 
@@ -278,7 +282,6 @@ def _part_fetcher(
     base: RequestPlan,
     check: RangeCheck,
     started: float,
-    received: Callable[[int], None],
     workers: Started,
 ) -> Callable[[Part], Any]:
     """The work of one part: its stored bytes, read into memory (resumed if the body
@@ -294,7 +297,6 @@ def _part_fetcher(
 
         def keep(chunks: list[bytes]) -> None:
             kept.extend(chunks)
-            received(sum(map(len, chunks)))
 
         try:
             check.check(part, response.status_code, response.headers)

@@ -187,6 +187,9 @@ def cmd_get(args: argparse.Namespace, out: Output) -> None:
     if to_stdout and out.as_json:
         raise CommandError("usage", "--json needs --output FILE: stdout carries the object")
     with _session(args) as session:
+        if not to_stdout:  # ranged, parallel and resumed per range (guides/downloads.md)
+            _download(args, out, session)
+            return
         response = session.get(args.key, decompress=not args.raw)
         if response is None:
             raise _not_found(args, args.key)
@@ -204,6 +207,20 @@ def cmd_get(args: argparse.Namespace, out: Output) -> None:
     if not to_stdout:
         text = f"{args.key} -> {args.output} ({received} bytes)"
         out.result({"key": args.key, "bytes": received, "path": args.output}, text)
+
+
+def _download(args: argparse.Namespace, out: Output, session: Session) -> None:
+    """``get -o FILE``: Session.download (the file appears only once complete)."""
+    bar = out.bar(f"get {args.key}", None)
+    metadata = session.download(
+        args.key, args.output, decompress=not args.raw, progress=lambda e: bar.update(e.delta)
+    )
+    bar.finish()
+    if metadata is None:
+        raise _not_found(args, args.key)
+    received = Path(args.output).stat().st_size
+    text = f"{args.key} -> {args.output} ({received} bytes)"
+    out.result({"key": args.key, "bytes": received, "path": args.output}, text)
 
 
 @contextmanager

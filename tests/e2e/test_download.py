@@ -328,3 +328,27 @@ async def test_a_truncated_compressed_body_from_a_range_ignoring_server_fails(
         finally:
             await client.close()
     assert not os.path.exists(tmp_path / "out")
+
+
+async def test_decompress_false_writes_the_stored_bytes(
+    proxied: SessionAdapter, tmp_path: Path
+) -> None:
+    await proxied.call("upload", TEXT, "text", config=config())
+    stored = await proxied.get_bytes("text", decompress=False)
+    assert stored is not None
+    target = tmp_path / "raw.zst"
+    metadata = await proxied.call("download", "text", target, decompress=False, config=config(1024))
+    assert metadata.compression == "zstd"
+    assert target.read_bytes() == stored[1]
+
+
+async def test_progress_of_a_compressed_object_counts_decoded_bytes(
+    proxied: SessionAdapter, tmp_path: Path
+) -> None:
+    await proxied.put(TEXT, "text")
+    events: list[ProgressEvent] = []
+    await proxied.call(
+        "download", "text", tmp_path / "t", config=config(1024), progress=events.append
+    )
+    assert sum(e.delta for e in events) == len(TEXT)
+    assert {e.total for e in events} == {None}  # the decoded size is not known in advance
