@@ -74,6 +74,10 @@ PUMP_MIN_RATIO = 2.0
 PUMP_QUEUE_CHUNKS = 8
 #: zstd level used by upstream and by us.
 ZSTD_LEVEL = 3
+#: Compressed uploads end a zstd frame (and start an independent one) after this much input,
+#: so large objects decode on several cores and resume at frame boundaries; the frames of
+#: an object are still one plain zstd stream.
+FRAME_INPUT_BYTES = 8 * 1024 * 1024
 #: Inputs of a known size at least this large compress with all cores (threads=-1).
 MULTITHREAD_COMPRESSION_MIN_BYTES = 16 * 1024 * 1024
 #: zstd job size for multi-threaded compression: bounds the workers' buffers (~+10 MiB RSS).

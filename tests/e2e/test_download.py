@@ -8,6 +8,8 @@ import io
 import os
 import random
 import re
+import shutil
+import subprocess
 import threading
 import uuid
 import warnings
@@ -26,7 +28,8 @@ from objectstore_client import (
     TransferConfig,
     TransportError,
 )
-from objectstore_client._constants import PROGRESS_AGGREGATION_BYTES
+from objectstore_client._constants import FRAME_INPUT_BYTES, PROGRESS_AGGREGATION_BYTES
+from objectstore_client._core.frames import FrameTracker
 from objectstore_client.testing.faults import Cut, FaultProxy, RequestInfo
 from tests.e2e.adapter import ClientAdapter, SessionAdapter
 
@@ -352,3 +355,22 @@ async def test_progress_of_a_compressed_object_counts_decoded_bytes(
     )
     assert sum(e.delta for e in events) == len(TEXT)
     assert {e.total for e in events} == {None}  # the decoded size is not known in advance
+
+
+async def test_a_large_put_is_stored_as_frames_the_zstd_tool_reads(
+    session: SessionAdapter, tmp_path: Path
+) -> None:
+    payload = TEXT * (FRAME_INPUT_BYTES // len(TEXT) + 1)  # a little over one frame
+    await session.put(payload, "framed")
+    stored = await session.get_bytes("framed", decompress=False)
+    assert stored is not None
+    tracker = FrameTracker()
+    tracker.feed(stored[1])
+    assert tracker.frames == 2
+    packed = tmp_path / "framed.zst"
+    packed.write_bytes(stored[1])
+    if shutil.which("zstd"):
+        tool = subprocess.run(["zstd", "-dc", str(packed)], capture_output=True, check=True)
+        assert tool.stdout == payload
+    await session.call("download", "framed", tmp_path / "out", config=config(1 << 20))
+    assert (tmp_path / "out").read_bytes() == payload
