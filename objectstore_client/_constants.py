@@ -132,6 +132,12 @@ RECOMMENDED_MIN_PART_SIZE_BYTES = 5 * 1024 * 1024
 #: ``Session.download`` hands received bytes to the destination (and the decoder) in batches
 #: of about this size: few worker-thread hand-overs on the asyncio client, bounded memory.
 DOWNLOAD_WRITE_BYTES = 1024 * 1024
+#: ``Session.download`` decodes the frames of a compressed object on this many threads
+#: (``TransferConfig.decode_threads``; zstd releases the GIL) ...
+DEFAULT_DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
+#: ... when every frame declares a content size of at most this (the SDK writes 8 MiB
+#: frames; multipart parts of up to 32 MiB qualify too); otherwise the rest is one stream.
+MAX_PARALLEL_FRAME_BYTES = 32 * 1024 * 1024
 #: Progress callbacks are called at most once per this many bytes (plus at the end).
 PROGRESS_AGGREGATION_BYTES = 256 * 1024
 

@@ -213,7 +213,7 @@ async def download(
         metadata, decode = response_metadata(response, decompress, None)
         found = content_range(response.status_code, response.headers)
         total = found[2] if found is not None and found[0] == 0 else None
-        sink = await to_thread(Sink, destination, decode)
+        sink = await to_thread(Sink, destination, decode, config.decode_threads)
         # counted like an upload's progress: bytes of the payload as the caller gets it
         report = DownloadProgress(None if decode else total, PROGRESS_AGGREGATION_BYTES)
         write = _writer(sink, report, progress)
@@ -251,8 +251,8 @@ async def download(
                 await write(await workers.result(window.pop(0)))
             if sink.stored != total:
                 raise check.error(f"received {sink.stored} of {total} stored bytes")
-        await to_thread(sink.finish)
-        _deliver(progress, report.finish())
+        await to_thread(sink.finish)  # the last frames' output may come only now
+        _deliver(progress, report.add(sink.written - report.transferred) + report.finish())
     except BaseException:
         await workers.cancel()
         await response.aclose()
@@ -270,9 +270,8 @@ def _writer(
     the bytes written to the destination (decoded ones for a compressed object)."""
 
     async def write(chunks: list[bytes]) -> None:
-        before = sink.written
         await to_thread(sink.write, chunks)
-        _deliver(progress, report.add(sink.written - before))
+        _deliver(progress, report.add(sink.written - report.transferred))
 
     return write
 
