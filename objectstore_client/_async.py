@@ -38,6 +38,7 @@ from ._concurrency_async import sleep, to_thread
 from ._config import ASYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows
 from ._core import multipart_wire as mp
+from ._core.adaptive import split_auto
 from ._core.batch import assemble
 from ._core.download import check_download
 from ._core.plan import (
@@ -48,7 +49,7 @@ from ._core.plan import (
     plan_head,
     plan_put,
 )
-from ._core.put_encoding import resolve_put_encoding
+from ._core.put_encoding import PutEncoding, resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.resume import Download, resume_flow
 from ._core.sources import AsyncContents, part_bytes
@@ -68,6 +69,7 @@ from ._models import (
     Usecase,
     check_threshold,
 )
+from ._sample import adapt, in_memory
 from ._sources_async import async_request_body, read_exactly
 
 __all__ = ["AsyncClient", "AsyncMultipartUpload", "AsyncSession"]
@@ -206,11 +208,19 @@ class AsyncSession(BaseSession):
         super().__init__(client, info)
         self._client = client
 
+    @staticmethod
+    async def _adapt(encoding: PutEncoding, contents: object) -> PutEncoding:
+        """Adaptive compression (``_core.adaptive``): bytes are looked at in place, files
+        and paths in a worker thread."""
+        if in_memory(contents):
+            return adapt(encoding, contents)
+        return await to_thread(adapt, encoding, contents)
+
     async def put(
         self,
         contents: AsyncContents,
         key: str | None = None,
-        compress: Compression | None = None,
+        compress: Compression | Literal["auto"] | None = None,
         compression: Compression | None = None,
         precompressed: Literal["zstd"] | None = None,
         content_type: str | None = None,
@@ -226,16 +236,22 @@ class AsyncSession(BaseSession):
         Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
         picks one. Returns the stored key.
 
-        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression. When the
+        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression. Not given
+        (or ``"auto"``), a usecase that compresses skips zstd for contents that would not
+        shrink: known compressed formats, or a first 64 KiB that zstd shrinks by under 5%
+        (bytes, paths and seekable files are looked at; docs/migration.md). When the
         contents already are zstd, pass ``precompressed="zstd"`` instead: they are stored
         verbatim, labelled zstd, and reads decompress them. ``compression`` is the deprecated
         name of ``compress`` (DeprecationWarning). ``resumable_threshold_bytes`` is checked like
         upstream's and otherwise unused: any size goes in one streamed request (use
         :meth:`upload` for multipart uploads whose parts are retried one by one).
         """
+        wanted, auto = split_auto(compress)
         encoding = resolve_put_encoding(
-            self._info.usecase.compression, compress, compression, precompressed
+            self._info.usecase.compression, wanted, compression, precompressed
         )
+        if auto and compression is None and encoding.compress:
+            encoding = await self._adapt(encoding, contents)
         if resumable_threshold_bytes is not None:
             check_threshold(resumable_threshold_bytes)
         options = WriteOptions(
@@ -341,7 +357,7 @@ class AsyncSession(BaseSession):
         source: AsyncContents,
         key: str | None = None,
         *,
-        compress: Compression | None = None,
+        compress: Compression | Literal["auto"] | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
@@ -362,10 +378,14 @@ class AsyncSession(BaseSession):
         (negative deltas when a part is sent again). Returns the key; reads back
         byte-identical to a single put.
 
-        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression, as for
-        :meth:`put`; ``compression`` is its deprecated name (DeprecationWarning).
+        ``compress`` (``"auto"``, ``"zstd"`` or ``"none"``) overrides the usecase's
+        compression, as for :meth:`put` (adaptive unless given); ``compression`` is its
+        deprecated name (DeprecationWarning).
         """
-        encoding = resolve_put_encoding(self._info.usecase.compression, compress, compression)
+        wanted, auto = split_auto(compress)
+        encoding = resolve_put_encoding(self._info.usecase.compression, wanted, compression)
+        if auto and compression is None and encoding.compress:
+            encoding = await self._adapt(encoding, source)
         options = WriteOptions(
             key=key, compression=encoding.compression, content_type=content_type,
             metadata=metadata, expiration_policy=expiration_policy, origin=origin,

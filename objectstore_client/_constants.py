@@ -78,6 +78,14 @@ ZSTD_LEVEL = 3
 #: so large objects decode on several cores and resume at frame boundaries; the frames of
 #: an object are still one plain zstd stream.
 FRAME_INPUT_BYTES = 8 * 1024 * 1024
+#: Adaptive compression (a put's ``compress`` not given, or ``"auto"``): the first this many
+#: bytes of a payload are compressed once at zstd level 1 ...
+ADAPTIVE_PROBE_BYTES = 64 * 1024
+#: ... and when that saves less than this share, the payload is stored without zstd ...
+ADAPTIVE_MIN_SAVING = 0.05
+#: ... unless the payload is smaller than this (compressed as before: the probe would cost
+#: more than it saves). Known compressed formats (by their leading bytes) are never compressed.
+ADAPTIVE_PROBE_MIN_BYTES = 16 * 1024
 #: Inputs of a known size at least this large compress with all cores (threads=-1).
 MULTITHREAD_COMPRESSION_MIN_BYTES = 16 * 1024 * 1024
 #: zstd job size for multi-threaded compression: bounds the workers' buffers (~+10 MiB RSS).
