@@ -206,3 +206,16 @@ def test_worker_reports_failures_as_records(bench_env: tuple[list[str], Path]) -
     # nothing listens there: the record says error instead of the worker crashing
     failed = run_worker("http://127.0.0.1:9", "small_seq", files, tmp)
     assert failed["status"] == "error" and failed["detail"]
+
+
+def test_download_to_file_workloads_for_our_client(bench_env: tuple[list[str], Path]) -> None:
+    files, tmp = bench_env
+    inputs = data.ensure_file_inputs(tmp / "data", 256 * 1024)
+    files = [*files, *(f"--file={name}={path}" for name, path in inputs.items())]
+    with LocalObjectstore(storage="memory", real_wire=True) as objectstore:
+        url = objectstore.url
+        assert run_worker(url, "setup_files", files, tmp)["status"] == "ok"
+        for workload in spec.FILE_WORKLOADS:
+            record = run_worker(url, workload, files, tmp)
+            assert record["status"] == "ok", record
+            assert set(record["metrics"]) == {"download"} and record["metrics"]["download"] > 0
