@@ -119,8 +119,11 @@ class Started:
         return task
 
     async def result(self, handle: asyncio.Task[R]) -> R:
-        """Wait for a started call; its result (or its error)."""
-        return await handle
+        """Wait for a started call; its result (or its error). The handle is forgotten, so
+        that its result is not kept alive here."""
+        result = await handle  # (a cancelled wait leaves the task for ``cancel``)
+        self._tasks.remove(handle)
+        return result
 
     async def cancel(self) -> None:
         """Cancel the calls still running and wait until they have ended."""

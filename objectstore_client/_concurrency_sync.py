@@ -122,8 +122,11 @@ class Started:
         return future
 
     def result(self, handle: Future[R]) -> R:
-        """Wait for a started call; its result (or its error)."""
-        return handle.result()
+        """Wait for a started call; its result (or its error). The handle is forgotten, so
+        that its result is not kept alive here."""
+        result = handle.result()
+        self._futures.remove(handle)
+        return result
 
     def cancel(self) -> None:
         """Drop the calls not yet started and wait for the running ones."""
