@@ -65,6 +65,10 @@ class Sink:
 
     def write(self, chunks: Sequence[bytes]) -> None:
         """Append the next stored bytes (decoded when the object is compressed)."""
+        if self._stream is not None and len(chunks) > 1:
+            # zstd's stream writer hands out the output of every write() call: one call per
+            # batch gives large file writes instead of one small one per network chunk
+            chunks = [b"".join(chunks)]
         for chunk in chunks:
             self.stored += len(chunk)
             if self._tracker is None:
