@@ -219,3 +219,13 @@ def test_download_to_file_workloads_for_our_client(bench_env: tuple[list[str], P
             record = run_worker(url, workload, files, tmp)
             assert record["status"] == "ok", record
             assert set(record["metrics"]) == {"download"} and record["metrics"]["download"] > 0
+
+
+def test_decode_scaling_decodes_the_whole_object(capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts.benchlib import decode_scaling
+
+    stored, size = decode_scaling.stored_text(3 << 20)
+    assert size == 3 << 20 and len(stored) < size
+    assert decode_scaling.decode_seconds(stored, 2) > 0
+    assert decode_scaling.main(["--mib", "2", "--rounds", "1", "--threads", "1", "2"]) == 0
+    assert "threads=2:" in capsys.readouterr().out
