@@ -148,6 +148,12 @@ class TransferConfig:
         cores, at least 2 and at most 4). ``Session.download`` reads ranges of ``part_size``
         stored bytes, ``concurrency`` at a time, and holds at most ``concurrency x
         part_size`` stored bytes.
+    :param compress_threads: zstd worker threads compressing an upload that goes as a single
+        put (at least 1; default None: every core for sources of known size from 16 MiB,
+        one thread otherwise). Either way, the first 256 KiB are compressed once
+        single-threaded and the upload stays single-threaded when that saves under 10%
+        (threads do not speed up incompressible data). Multipart parts are compressed one
+        per worker, single-threaded: ``concurrency`` already spreads them over the cores.
     :param decode_threads: threads that decode the zstd frames of a compressed object in
         ``Session.download`` (at least 1; default: the number of cores, at most 4; 1 decodes
         it as one stream). Each holds one frame and its output (8 MiB each as the SDK writes
@@ -165,6 +171,9 @@ class TransferConfig:
     )
     decode_threads: int = attrs.field(
         default=DEFAULT_DECODE_THREADS, validator=_positive_int(1), kw_only=True
+    )
+    compress_threads: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_positive_int(1)), kw_only=True
     )
 
     @property

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
+import attrs
 import httpx
 
 from ._base import response_metadata
@@ -84,6 +85,8 @@ def upload(
 
     def single(source: Any, length: int) -> str:
         plan = upload.put_plan(source)
+        if plan.body is not None and config.compress_threads is not None:
+            plan = attrs.evolve(plan, body=attrs.evolve(plan.body, threads=config.compress_threads))
         body = plan.body
         if body is not None:  # progress as the body is read and sent, not only at the end
             body.counter.on_read = report

@@ -229,3 +229,12 @@ def test_decode_scaling_decodes_the_whole_object(capsys: pytest.CaptureFixture[s
     assert decode_scaling.decode_seconds(stored, 2) > 0
     assert decode_scaling.main(["--mib", "2", "--rounds", "1", "--threads", "1", "2"]) == 0
     assert "threads=2:" in capsys.readouterr().out
+
+
+def test_compress_threads_reports_every_setting(capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts.benchlib import compress_threads
+
+    assert compress_threads.main(["--mib", "1", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    for label in ("=1 ", "=2 ", "=auto"):
+        assert out.count(f"compress_threads{label}") == 2  # text and random

@@ -374,3 +374,25 @@ async def test_a_large_put_is_stored_as_frames_the_zstd_tool_reads(
         assert tool.stdout == payload
     await session.call("download", "framed", tmp_path / "out", config=config(1 << 20))
     assert (tmp_path / "out").read_bytes() == payload
+
+
+async def test_an_upload_compressed_on_threads_reads_back(
+    session: SessionAdapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from objectstore_client._core import sources
+    from objectstore_client._core.codec import ZstdEncoder
+
+    made: list[int] = []
+    real = ZstdEncoder
+
+    def encoder(*, threads: int = 0, size: int = -1) -> ZstdEncoder:
+        made.append(threads)
+        return real(threads=threads, size=size)
+
+    monkeypatch.setattr(sources, "ZstdEncoder", encoder)
+    payload = TEXT * 4  # past the encoder's probe, compressible: threads are used
+    conf = TransferConfig(compress_threads=2)
+    await session.call("upload", payload, "threaded", config=conf)
+    assert made == [2]
+    await session.call("download", "threaded", tmp_path / "out")
+    assert (tmp_path / "out").read_bytes() == payload
