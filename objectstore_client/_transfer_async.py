@@ -215,7 +215,13 @@ async def download(
     try:
         metadata, decode = response_metadata(response, decompress, None)
         found = content_range(response.status_code, response.headers)
-        total = found[2] if found is not None and found[0] == 0 else None
+        if response.status_code == 206 and (found is None or found[0] != 0):
+            method, path = origin(response)
+            header = response.headers.get("content-range")
+            raise RangeCheck(0, None, method, path).error(
+                f"the server answered Range {first.header} with Content-Range {header!r}"
+            )
+        total = found[2] if found is not None else None
         sink = await to_thread(Sink, destination, decode, config.decode_threads)
         # counted like an upload's progress: bytes of the payload as the caller gets it
         report = DownloadProgress(None if decode else total, PROGRESS_AGGREGATION_BYTES)

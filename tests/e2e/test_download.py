@@ -318,6 +318,19 @@ async def test_a_changed_stored_size_fails_the_download(kind: str, tmp_path: Pat
     assert list(tmp_path.iterdir()) == []  # the temporary file is removed
 
 
+async def test_a_first_range_that_does_not_start_at_zero_fails(kind: str, tmp_path: Path) -> None:
+    headers = {"Content-Range": "bytes 5-9/10"}
+    with ScriptedServer(lambda _r: (206, headers, b"56789")) as server:
+        client = ClientAdapter(kind, server.url)
+        try:
+            session = client.session("attachments", org="o")
+            with pytest.raises(TransportError, match="bytes 5-9/10"):
+                await session.call("download", "k", tmp_path / "out")
+        finally:
+            await client.close()
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_a_truncated_compressed_body_from_a_range_ignoring_server_fails(
     kind: str, tmp_path: Path
 ) -> None:
