@@ -133,7 +133,7 @@ async def test_a_missing_object_writes_nothing(proxied: SessionAdapter, tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-async def test_progress_counts_every_stored_byte(proxied: SessionAdapter, tmp_path: Path) -> None:
+async def test_progress_counts_every_byte_written(proxied: SessionAdapter, tmp_path: Path) -> None:
     data = random.Random(1).randbytes(3 * PROGRESS_AGGREGATION_BYTES + 5)
     await proxied.put(data, "big", compress="none")
     events: list[ProgressEvent] = []
