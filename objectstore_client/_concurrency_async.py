@@ -21,7 +21,17 @@ from collections.abc import (
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
-__all__ = ["Semaphore", "TaskGroup", "iterate", "map_bounded", "sleep", "thread_lock", "to_thread"]
+__all__ = [
+    "Handle",
+    "Semaphore",
+    "Started",
+    "TaskGroup",
+    "iterate",
+    "map_bounded",
+    "sleep",
+    "thread_lock",
+    "to_thread",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,3 +98,37 @@ async def map_bounded(
             return await function(item)
 
     return list(await asyncio.gather(*(one(item) for item in items)))
+
+
+Handle = asyncio.Task
+
+
+class Started:
+    """Calls started now whose results are collected later (``await result(handle)``), as
+    tasks on the running loop. ``cancel`` stops those still running and waits for them."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._name = name
+        self.cancelled = asyncio.Event()
+
+    def start(self, work: Callable[[T], Coroutine[Any, Any, R]], item: T) -> asyncio.Task[R]:
+        """Start ``work(item)``; its handle."""
+        task = asyncio.create_task(work(item), name=self._name)
+        self._tasks.append(task)
+        return task
+
+    async def result(self, handle: asyncio.Task[R]) -> R:
+        """Wait for a started call; its result (or its error). The handle is forgotten, so
+        that its result is not kept alive here."""
+        result = await handle  # (a cancelled wait leaves the task for ``cancel``)
+        self._tasks.remove(handle)
+        return result
+
+    async def cancel(self) -> None:
+        """Cancel the calls still running and wait until they have ended."""
+        self.cancelled.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()

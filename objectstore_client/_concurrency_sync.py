@@ -16,7 +16,17 @@ from typing import Any, TypeVar
 
 from ._exceptions import InvalidInput
 
-__all__ = ["Semaphore", "TaskGroup", "iterate", "map_bounded", "sleep", "thread_lock", "to_thread"]
+__all__ = [
+    "Handle",
+    "Semaphore",
+    "Started",
+    "TaskGroup",
+    "iterate",
+    "map_bounded",
+    "sleep",
+    "thread_lock",
+    "to_thread",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -86,3 +96,44 @@ def map_bounded(function: Callable[[T], R], items: Sequence[T], limit: int, name
         return [function(item) for item in items]
     with ThreadPoolExecutor(min(limit, len(items)), name) as pool:
         return list(pool.map(function, items))
+
+
+Handle = Future
+
+
+class Started:
+    """Calls started now whose results are collected later (``result(handle)``), on a pool of
+    ``workers`` threads. ``cancel`` drops the calls not yet started and waits for the running
+    ones (which should notice ``cancelled`` and stop early)."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._workers = workers
+        self._name = name
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[Any]] = []
+        self.cancelled = threading.Event()
+
+    def start(self, work: Callable[[T], R], item: T) -> Future[R]:
+        """Start ``work(item)``; its handle."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, self._name)
+        future = self._pool.submit(work, item)
+        self._futures.append(future)
+        return future
+
+    def result(self, handle: Future[R]) -> R:
+        """Wait for a started call; its result (or its error). The handle is forgotten, so
+        that its result is not kept alive here."""
+        result = handle.result()
+        self._futures.remove(handle)
+        return result
+
+    def cancel(self) -> None:
+        """Drop the calls not yet started and wait for the running ones."""
+        self.cancelled.set()
+        for future in self._futures:
+            future.cancel()
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        self._futures.clear()

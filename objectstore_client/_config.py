@@ -45,6 +45,7 @@ from ._constants import (
     ASYNC_MAX_CONNECTIONS,
     DEFAULT_BATCH_CONCURRENCY,
     DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_DECODE_THREADS,
     DEFAULT_INDIVIDUAL_CONCURRENCY,
     DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
     DEFAULT_MULTIPART_THRESHOLD_BYTES,
@@ -127,7 +128,8 @@ def _check_part_size(instance: Any, attribute: Any, value: Any) -> None:
 
 @attrs.frozen
 class TransferConfig:
-    """Knobs of ``Session.upload`` (automatic single put or parallel multipart upload).
+    """Knobs of ``Session.upload`` (automatic single put or parallel multipart upload) and
+    ``Session.download`` (parallel ranged GETs).
 
     Memory bound: at most ``concurrency x part_size`` bytes of the source are held at once
     (each part is compressed in a worker while its raw bytes are released, so a part never
@@ -143,7 +145,19 @@ class TransferConfig:
     :param part_size: bytes of the source per part, before compression (default 16 MiB; at
         least 1 KiB; below 5 MiB a warning is emitted because production rejects such parts).
     :param concurrency: parts in flight at the same time (at least 1; default: the number of
-        cores, at least 2 and at most 4).
+        cores, at least 2 and at most 4). ``Session.download`` reads ranges of ``part_size``
+        stored bytes, ``concurrency`` at a time, and holds at most ``concurrency x
+        part_size`` stored bytes.
+    :param compress_threads: zstd worker threads compressing an upload that goes as a single
+        put (at least 1; default None: every core for sources of known size from 16 MiB,
+        one thread otherwise). Either way, the first 256 KiB are compressed once
+        single-threaded and the upload stays single-threaded when that saves under 10%
+        (threads do not speed up incompressible data). Multipart parts are compressed one
+        per worker, single-threaded: ``concurrency`` already spreads them over the cores.
+    :param decode_threads: threads that decode the zstd frames of a compressed object in
+        ``Session.download`` (at least 1; default: the number of cores, at most 4; 1 decodes
+        it as one stream). Each holds one frame and its output (8 MiB each as the SDK writes
+        them, at most 32 MiB).
     """
 
     multipart_threshold: int = attrs.field(
@@ -154,6 +168,12 @@ class TransferConfig:
     )
     concurrency: int = attrs.field(
         default=DEFAULT_UPLOAD_CONCURRENCY, validator=_positive_int(1), kw_only=True
+    )
+    decode_threads: int = attrs.field(
+        default=DEFAULT_DECODE_THREADS, validator=_positive_int(1), kw_only=True
+    )
+    compress_threads: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_positive_int(1)), kw_only=True
     )
 
     @property

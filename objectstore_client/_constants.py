@@ -74,6 +74,18 @@ PUMP_MIN_RATIO = 2.0
 PUMP_QUEUE_CHUNKS = 8
 #: zstd level used by upstream and by us.
 ZSTD_LEVEL = 3
+#: Compressed uploads end a zstd frame (and start an independent one) after this much input,
+#: so large objects decode on several cores and resume at frame boundaries; the frames of
+#: an object are still one plain zstd stream.
+FRAME_INPUT_BYTES = 8 * 1024 * 1024
+#: Adaptive compression (a put's ``compress`` not given, or ``"auto"``): the first this many
+#: bytes of a payload are compressed once at zstd level 1 ...
+ADAPTIVE_PROBE_BYTES = 64 * 1024
+#: ... and when that saves less than this share, the payload is stored without zstd ...
+ADAPTIVE_MIN_SAVING = 0.05
+#: ... unless the payload is smaller than this (compressed as before: the probe would cost
+#: more than it saves). Known compressed formats (by their leading bytes) are never compressed.
+ADAPTIVE_PROBE_MIN_BYTES = 16 * 1024
 #: Inputs of a known size at least this large compress with all cores (threads=-1).
 MULTITHREAD_COMPRESSION_MIN_BYTES = 16 * 1024 * 1024
 #: zstd job size for multi-threaded compression: bounds the workers' buffers (~+10 MiB RSS).
@@ -125,6 +137,15 @@ MIN_PART_SIZE_BYTES = 1024
 #: Below this part size a warning is emitted: production (GCS) rejects smaller parts
 #: except the last one.
 RECOMMENDED_MIN_PART_SIZE_BYTES = 5 * 1024 * 1024
+#: ``Session.download`` hands received bytes to the destination (and the decoder) in batches
+#: of about this size: few worker-thread hand-overs on the asyncio client, bounded memory.
+DOWNLOAD_WRITE_BYTES = 1024 * 1024
+#: ``Session.download`` decodes the frames of a compressed object on this many threads
+#: (``TransferConfig.decode_threads``; zstd releases the GIL) ...
+DEFAULT_DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
+#: ... when every frame declares a content size of at most this (the SDK writes 8 MiB
+#: frames; multipart parts of up to 32 MiB qualify too); otherwise the rest is one stream.
+MAX_PARALLEL_FRAME_BYTES = 32 * 1024 * 1024
 #: Progress callbacks are called at most once per this many bytes (plus at the end).
 PROGRESS_AGGREGATION_BYTES = 256 * 1024
 

@@ -6,6 +6,7 @@ Written once, for asyncio; ``scripts/unasync.py`` generates the blocking twin.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
@@ -30,7 +31,9 @@ from ._client_base import BaseClient
 from ._concurrency_sync import sleep, to_thread
 from ._config import SYNC_DEFAULT_LIMITS, BatchConfig, TransferConfig
 from ._core import flows, multipart_requests
+from ._core.adaptive import split_auto
 from ._core.batch import assemble
+from ._core.download import check_download
 from ._core.get import get_stream_flow
 from ._core.plan import (
     RequestPlan,
@@ -40,14 +43,14 @@ from ._core.plan import (
     plan_head,
     plan_put,
 )
-from ._core.put_encoding import resolve_put_encoding
+from ._core.put_encoding import PutEncoding, resolve_put_encoding
 from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.resume import resume_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
 from ._engines import Engine
 from ._engines._sync import open_engine
-from ._exceptions import RequestError, TransportError, name_server, server_of
+from ._exceptions import InvalidInput, RequestError, TransportError, name_server, server_of
 from ._io_sync import GetResponse, Payload
 from ._models import (
     CompletePart,
@@ -60,6 +63,7 @@ from ._models import (
     Usecase,
     check_threshold,
 )
+from ._sample import adapt, in_memory
 from ._session_base import BaseMultipartUpload, BaseSession, put_items
 from ._sources_sync import read_exactly, request_body
 
@@ -202,11 +206,19 @@ class Session(BaseSession):
         super().__init__(client, info)
         self._client = client
 
+    @staticmethod
+    def _adapt(encoding: PutEncoding, contents: object) -> PutEncoding:
+        """Adaptive compression (``_core.adaptive``): bytes are looked at in place, files
+        and paths in a worker thread."""
+        if in_memory(contents):
+            return adapt(encoding, contents)
+        return to_thread(adapt, encoding, contents)
+
     def put(
         self,
         contents: Contents,
         key: str | None = None,
-        compress: Compression | None = None,
+        compress: Compression | Literal["auto"] | None = None,
         compression: Compression | None = None,
         precompressed: Literal["zstd"] | None = None,
         content_type: str | None = None,
@@ -222,16 +234,22 @@ class Session(BaseSession):
         Streamed and compressed chunk by chunk. Without ``key`` (or with ``""``) the server
         picks one. Returns the stored key.
 
-        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression. When the
+        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression. Not given
+        (or ``"auto"``), a usecase that compresses skips zstd for contents that would not
+        shrink: known compressed formats, or a first 64 KiB that zstd shrinks by under 5%
+        (bytes, paths and seekable files are looked at; docs/migration.md). When the
         contents already are zstd, pass ``precompressed="zstd"`` instead: they are stored
         verbatim, labelled zstd, and reads decompress them. ``compression`` is the deprecated
         name of ``compress`` (DeprecationWarning). ``resumable_threshold_bytes`` is checked like
         upstream's and otherwise unused: any size goes in one streamed request (use
         :meth:`upload` for multipart uploads whose parts are retried one by one).
         """
+        wanted, auto = split_auto(compress)
         encoding = resolve_put_encoding(
-            self._info.usecase.compression, compress, compression, precompressed
+            self._info.usecase.compression, wanted, compression, precompressed
         )
+        if auto and compression is None and encoding.compress:
+            encoding = self._adapt(encoding, contents)
         if resumable_threshold_bytes is not None:
             check_threshold(resumable_threshold_bytes)
         options = WriteOptions(
@@ -335,7 +353,7 @@ class Session(BaseSession):
         source: Contents,
         key: str | None = None,
         *,
-        compress: Compression | None = None,
+        compress: Compression | Literal["auto"] | None = None,
         compression: Compression | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
@@ -356,10 +374,14 @@ class Session(BaseSession):
         (negative deltas when a part is sent again). Returns the key; reads back
         byte-identical to a single put.
 
-        ``compress`` (``"zstd"`` or ``"none"``) overrides the usecase's compression, as for
-        :meth:`put`; ``compression`` is its deprecated name (DeprecationWarning).
+        ``compress`` (``"auto"``, ``"zstd"`` or ``"none"``) overrides the usecase's
+        compression, as for :meth:`put` (adaptive unless given); ``compression`` is its
+        deprecated name (DeprecationWarning).
         """
-        encoding = resolve_put_encoding(self._info.usecase.compression, compress, compression)
+        wanted, auto = split_auto(compress)
+        encoding = resolve_put_encoding(self._info.usecase.compression, wanted, compression)
+        if auto and compression is None and encoding.compress:
+            encoding = self._adapt(encoding, source)
         options = WriteOptions(
             key=key, compression=encoding.compression, content_type=content_type,
             metadata=metadata, expiration_policy=expiration_policy, origin=origin,
@@ -367,6 +389,40 @@ class Session(BaseSession):
         )  # fmt: skip
         spec, write, conf = self._upload_args(source, options, config)
         return _transfer_sync.upload(self._client, self._info, spec, write, conf, progress)
+
+    def download(
+        self,
+        key: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        decompress: bool = True,
+        config: TransferConfig | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> Metadata | None:
+        """Download an object into a file: a path (written to a temporary file beside it and
+        renamed when complete) or a binary file opened for writing (written from its current
+        position).
+
+        An object of at most ``config.part_size`` stored bytes takes one GET; a larger one is
+        read in parallel ranges of ``config.part_size`` stored bytes, at most
+        ``config.concurrency`` at a time, each resumed on its own when its body breaks, and
+        written in order (a compressed object is fetched compressed and decoded on the way).
+        Memory holds at most ``concurrency x part_size`` stored bytes. The stored size, and
+        the object's version across the ranges, are checked. A server or proxy that ignores
+        ``Range`` gets one streamed GET. ``progress`` receives ProgressEvents counting the bytes
+        written to the destination, as they are written (``total``: the stored size; None
+        when decoding, or when the server did not say).
+
+        ``decompress=False`` writes the stored bytes as they are (``metadata.compression``
+        then names their encoding). Returns the object's metadata (``compression`` None once
+        decoded), or None when the object does not exist (nothing is written).
+        """
+        if config is not None and not isinstance(config, TransferConfig):
+            raise InvalidInput(f"config must be a TransferConfig, got {type(config).__name__}")
+        target = check_download(key, destination)
+        return _transfer_sync.download(
+            self._client, self._info, key, target, decompress, config or TransferConfig(), progress
+        )
 
     def many(
         self, operations: Sequence[BatchOperation], *, config: BatchConfig | None = None

@@ -7,22 +7,46 @@ flows (batches). Every decision is made in ``_core.multipart``; this only does I
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
-from ._concurrency_sync import Semaphore, TaskGroup, map_bounded, thread_lock, to_thread
+import attrs
+import httpx
+
+from ._concurrency_sync import (
+    Handle,
+    Semaphore,
+    Started,
+    TaskGroup,
+    map_bounded,
+    thread_lock,
+    to_thread,
+)
 from ._config import TransferConfig
-from ._constants import PROGRESS_AGGREGATION_BYTES
+from ._constants import DOWNLOAD_WRITE_BYTES, HEADER_TIME_CREATED, PROGRESS_AGGREGATION_BYTES
 from ._core import flows, multipart_requests
+from ._core.download import (
+    Destination,
+    DownloadProgress,
+    Part,
+    RangeCheck,
+    content_range,
+    first_part,
+    parts_after_first,
+)
+from ._core.get import response_metadata
 from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
-from ._core.plan import SessionInfo
+from ._core.plan import RequestPlan, SessionInfo, plan_get, with_range
+from ._core.resume import Download, resume_flow
 from ._core.sources import BodySpec
 from ._core.writes import Write
-from ._exceptions import ObjectstoreError
-from ._models import ProgressEvent
+from ._download_sink import Sink
+from ._exceptions import ObjectstoreError, TransportError, map_transport_error, name_server
+from ._models import Metadata, ProgressEvent
+from ._pool import origin, server_of_response, stored_body
 from ._sources_sync import open_source
 
-__all__ = ["run_bounded", "upload"]
+__all__ = ["download", "run_bounded", "upload"]
 
 T = TypeVar("T")
 _log = logging.getLogger("objectstore_client")
@@ -60,6 +84,8 @@ def upload(
 
     def single(source: Any, length: int) -> str:
         plan = upload.put_plan(source)
+        if plan.body is not None and config.compress_threads is not None:
+            plan = attrs.evolve(plan, body=attrs.evolve(plan.body, threads=config.compress_threads))
         body = plan.body
         if body is not None:  # progress as the body is read and sent, not only at the end
             body.counter.on_read = report
@@ -161,3 +187,194 @@ def run_bounded(
             return exc
 
     return map_bounded(drive, jobs, concurrency, "objectstore-batch")
+
+
+def download(
+    client: Driver,
+    info: SessionInfo,
+    key: str,
+    destination: Destination,
+    decompress: bool,
+    config: TransferConfig,
+    progress: Callable[[ProgressEvent], None] | None,
+) -> Metadata | None:
+    """Download ``key`` into ``destination``: one GET for objects of at most one part (and
+    from servers that ignore ``Range``), else parallel ranged GETs of ``config.part_size``
+    stored bytes, at most ``config.concurrency`` in flight, written (and decoded) in order.
+    Returns the object's metadata, or None (nothing written) when it does not exist."""
+    ctx = client._ctx
+    base = plan_get(info, key)
+    first = first_part(config.part_size)
+    started = ctx.clock()
+    found_object = client._drive(flows.get_flow(ctx, info, with_range(base, first.header)))
+    if found_object is None:
+        return None
+    response = cast("httpx.Response", found_object)  # what _send returned
+    workers = Started(config.concurrency, "objectstore-download")
+    sink: Sink | None = None
+    try:
+        metadata, decode = response_metadata(response, decompress, None)
+        found = content_range(response.status_code, response.headers)
+        if response.status_code == 206 and (found is None or found[0] != 0):
+            method, path = origin(response)
+            header = response.headers.get("content-range")
+            raise RangeCheck(0, None, method, path).error(
+                f"the server answered Range {first.header} with Content-Range {header!r}"
+            )
+        total = found[2] if found is not None else None
+        sink = to_thread(Sink, destination, decode, config.decode_threads)
+        # counted like an upload's progress: bytes of the payload as the caller gets it
+        report = DownloadProgress(None if decode else total, PROGRESS_AGGREGATION_BYTES)
+        write = _writer(sink, report, progress)
+        if total is None:  # Range ignored (or an empty object): the whole body, as it comes
+            _read_body(client, info, response, None, 0, write, workers)
+            size = metadata.size  # x-sn-size, when the server sends it
+            if size is not None and sink.stored != size:
+                method, path = origin(response)
+                raise RangeCheck(size, None, method, path).error(
+                    f"received {sink.stored} of {size} stored bytes"
+                )
+        else:
+            method, path = origin(response)
+            created = response.headers.get(HEADER_TIME_CREATED)
+            check = RangeCheck(total, created, method, path)
+            head = Part(0, min(first.end, total - 1))
+            check.check(head, response.status_code, response.headers)
+            rest = parts_after_first(total, first, config.part_size)
+            fetch = _part_fetcher(client, info, base, check, started, workers)
+            window: list[Handle[list[bytes]]] = []
+            upcoming = iter(rest)
+
+            def top_up(limit: int) -> None:
+                # parts held in memory (in flight, or read and waiting) stay <= concurrency
+                while len(window) < limit and (part := next(upcoming, None)) is not None:
+                    window.append(workers.start(fetch, part))
+
+            top_up(config.concurrency - 1)  # fetched while the first part is written
+            state = Download(with_range(base, head.header), created, total, started)
+            _read_body(client, info, response, state, head.end + 1, write, workers)
+            while True:
+                top_up(config.concurrency)
+                if not window:
+                    break
+                write(workers.result(window.pop(0)))
+            if sink.stored != total:
+                raise check.error(f"received {sink.stored} of {total} stored bytes")
+        to_thread(sink.finish)  # the last frames' output may come only now
+        _deliver(progress, report.add(sink.written - report.transferred) + report.finish())
+    except BaseException:
+        workers.cancel()
+        response.close()
+        if sink is not None:
+            to_thread(sink.discard)
+        raise
+    workers.cancel()
+    return metadata
+
+
+def _writer(
+    sink: Sink, report: DownloadProgress, progress: Callable[[ProgressEvent], None] | None
+) -> Callable[[list[bytes]], Any]:
+    """Stored bytes, in order, into the sink (in a worker thread on asyncio); progress counts
+    the bytes written to the destination (decoded ones for a compressed object)."""
+
+    def write(chunks: list[bytes]) -> None:
+        to_thread(sink.write, chunks)
+        _deliver(progress, report.add(sink.written - report.transferred))
+
+    return write
+
+
+def _part_fetcher(
+    client: Driver,
+    info: SessionInfo,
+    base: RequestPlan,
+    check: RangeCheck,
+    started: float,
+    workers: Started,
+) -> Callable[[Part], Any]:
+    """The work of one part: its stored bytes, read into memory (resumed if the body
+    breaks), checked against the first answer (same size, same version)."""
+
+    def fetch(part: Part) -> list[bytes]:
+        plan = with_range(base, part.header)
+        found = client._drive(flows.get_flow(client._ctx, info, plan))
+        if found is None:
+            raise check.error("the object was deleted during the download")
+        response = cast("httpx.Response", found)
+        kept: list[bytes] = []
+
+        def keep(chunks: list[bytes]) -> None:
+            kept.extend(chunks)
+
+        try:
+            check.check(part, response.status_code, response.headers)
+        except BaseException:
+            response.close()
+            raise
+        state = Download(plan, check.created, check.total, started, received=part.start)
+        _read_body(client, info, response, state, part.end + 1, keep, workers)
+        return kept
+
+    return fetch
+
+
+def _read_body(
+    client: Driver,
+    info: SessionInfo,
+    response: httpx.Response,
+    state: Download | None,
+    stop: int,
+    consume: Callable[[list[bytes]], Any],
+    workers: Started,
+) -> None:
+    """Hand the stored bytes of ``response`` to ``consume`` in batches of about
+    ``DOWNLOAD_WRITE_BYTES``, up to offset ``stop`` (with a ``state``: a body that breaks or
+    ends early is resumed from where it stopped, within the retry deadline; without one,
+    the whole body, whatever its length)."""
+    batch: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            error: TransportError | None = None
+            try:
+                for chunk in _raw(response):
+                    if state is not None:
+                        chunk = chunk[: stop - state.received]
+                        state.received += len(chunk)
+                    batch.append(chunk)
+                    size += len(chunk)
+                    if size >= DOWNLOAD_WRITE_BYTES:
+                        consume(batch)
+                        batch, size = [], 0
+                    if workers.cancelled.is_set():
+                        return
+                    if state is not None and state.received >= stop:
+                        break
+            except httpx.TransportError as exc:
+                error = name_server(
+                    map_transport_error(exc, *origin(response)), server_of_response(response)
+                )
+                error.__cause__ = exc
+            if state is None or state.received >= stop:
+                if error is not None:
+                    raise error
+                break
+            if error is None:  # a clean end before the part's last byte
+                error = state.truncated(*origin(response))
+            response.close()
+            resumed = client._drive(resume_flow(client._ctx, info, state, error))
+            response = cast("httpx.Response", resumed)
+        if batch:
+            consume(batch)
+    finally:
+        response.close()
+
+
+def _raw(response: httpx.Response) -> Iterator[bytes]:
+    """The stored bytes of a response as they arrive (a response built from bytes, e.g. by
+    a mock transport, has them already)."""
+    if response.is_stream_consumed:
+        yield stored_body(response)
+        return
+    yield from response.iter_raw()

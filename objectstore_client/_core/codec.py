@@ -11,6 +11,7 @@ import zstandard
 from .._constants import (
     COMPRESSION_PROBE_BYTES,
     DECODE_INPUT_SLICE_BYTES,
+    FRAME_INPUT_BYTES,
     MIN_MULTITHREAD_SAVING,
     MULTITHREAD_JOB_BYTES,
     ZSTD_LEVEL,
@@ -22,64 +23,104 @@ __all__ = ["DecodeError", "ReadableSource", "ZstdDecoder", "ZstdEncoder", "compr
 
 
 class ZstdEncoder:
-    """Streaming zstd compression: one frame, fed chunk by chunk.
+    """Streaming zstd compression, fed chunk by chunk: one frame per ``frame_bytes`` of input.
+
+    Independent frames of bounded size (``FRAME_INPUT_BYTES`` by default) let a reader
+    decode a large object on several cores and resume at a frame boundary; concatenated
+    frames are still one plain zstd stream (the ``zstd`` tool and upstream's
+    ``read_across_frames`` reader decode them as one). The ratio cost is small: each frame
+    starts with an empty window (measured: +0.01% on 40 MiB of random-word text).
 
     ``threads=-1`` uses every core, which doubles the speed on compressible inputs but gains
     nothing on incompressible ones while the workers' buffers add ~100 MiB of RSS. So with
     threads the encoder first holds back ``COMPRESSION_PROBE_BYTES`` of input, compresses
     them once single-threaded, and stays single-threaded when that saves less than
-    ``MIN_MULTITHREAD_SAVING``. ``size`` records the content size in the frame header when
-    known (decoders then check it). Every frame ends with its XXH64 checksum (4 bytes), so a
-    flipped bit anywhere in the stored or transmitted bytes fails decoding instead of
-    returning wrong data.
+    ``MIN_MULTITHREAD_SAVING``. ``size`` records each frame's content size in its header when
+    the total is known (decoders then check it). Every frame ends with its XXH64 checksum (4
+    bytes), so a flipped bit anywhere in the stored or transmitted bytes fails decoding
+    instead of returning wrong data.
     """
 
-    def __init__(self, *, threads: int = 0, size: int = -1) -> None:
+    def __init__(
+        self, *, threads: int = 0, size: int = -1, frame_bytes: int = FRAME_INPUT_BYTES
+    ) -> None:
         self._size = size
         self._threads = threads
-        self._obj: Any = None if threads else self._compressobj(0)
+        self._frame_bytes = frame_bytes
+        self._fed = 0  # input compressed into finished or current frames
+        self._in_frame = 0  # input in the current frame
+        self._obj: Any = None
+        self._decided = not threads
         self._held: list[bytes] = []
         self._held_bytes = 0
 
     @property
     def threads(self) -> int | None:
         """The threads setting in use (None while the probe is still collecting input)."""
-        return None if self._obj is None else self._threads
+        return self._threads if self._decided else None
 
-    def _compressobj(self, threads: int) -> Any:
-        self._threads = threads
-        if not threads:
-            return _compressor().compressobj(size=self._size)
+    def _compressobj(self) -> Any:
+        """A compressor for the next frame (its content size, when the total is known)."""
+        size = -1 if self._size < 0 else min(self._frame_bytes, self._size - self._fed)
+        if not self._threads:
+            return _compressor().compressobj(size=size)
         # small jobs keep the workers' buffers (and so the RSS) small
         params = zstandard.ZstdCompressionParameters.from_level(
             ZSTD_LEVEL,
-            threads=threads,
+            threads=self._threads,
             job_size=MULTITHREAD_JOB_BYTES,
-            source_size=max(self._size, 0),
+            source_size=max(size, 0),
             write_checksum=True,
         )
-        return zstandard.ZstdCompressor(compression_params=params).compressobj(size=self._size)
+        return zstandard.ZstdCompressor(compression_params=params).compressobj(size=size)
 
     def _decide(self) -> bytes:
         sample = b"".join(self._held)
         self._held, self._held_bytes = [], 0
         probe = sample[:COMPRESSION_PROBE_BYTES]
         saving = 1 - len(compress_once(probe)) / len(probe) if probe else 0.0
-        self._obj = self._compressobj(self._threads if saving >= MIN_MULTITHREAD_SAVING else 0)
-        return self._obj.compress(sample)  # type: ignore[no-any-return]
+        if saving < MIN_MULTITHREAD_SAVING:
+            self._threads = 0
+        self._decided = True
+        return self._framed(sample)
+
+    def _framed(self, data: bytes | bytearray | memoryview) -> bytes:
+        """Compress ``data`` into the current frame, ending it (and starting the next one
+        lazily, on more input) every ``frame_bytes`` of input."""
+        view = memoryview(data).cast("B")
+        out: list[bytes] = []
+        while view:
+            if self._obj is None:
+                self._obj = self._compressobj()
+            room = self._frame_bytes - self._in_frame
+            piece, view = view[:room], view[room:]
+            out.append(self._obj.compress(piece))
+            self._in_frame += len(piece)
+            self._fed += len(piece)
+            if self._in_frame == self._frame_bytes:
+                out.append(self._obj.flush())
+                self._obj, self._in_frame = None, 0
+        return out[0] if len(out) == 1 else b"".join(out)
 
     def feed(self, chunk: bytes | bytearray | memoryview) -> bytes:
         """Compress ``chunk``; returns whatever compressed output is ready (maybe ``b""``)."""
-        if self._obj is not None:
-            return self._obj.compress(chunk)  # type: ignore[no-any-return]
+        if self._decided:
+            return self._framed(chunk)
         self._held.append(bytes(chunk))
         self._held_bytes += len(chunk)
         return self._decide() if self._held_bytes >= COMPRESSION_PROBE_BYTES else b""
 
     def flush(self) -> bytes:
-        """End the frame; returns the remaining output."""
-        head = self._decide() if self._obj is None else b""
-        return head + self._obj.flush()  # type: ignore[no-any-return]
+        """End the last frame; returns the remaining output (an empty input still makes
+        one empty frame: a valid zstd stream)."""
+        head = b"" if self._decided else self._decide()
+        if self._obj is None and self._fed:  # the input ended exactly on a frame boundary
+            return head
+        if self._obj is None:
+            self._obj = self._compressobj()
+        tail: bytes = self._obj.flush()
+        self._obj = None
+        return head + tail
 
 
 def _compressor() -> zstandard.ZstdCompressor:

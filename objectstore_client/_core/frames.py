@@ -26,6 +26,10 @@ class FrameTracker:
         self._state = "magic"
         self._checksum = False
         self._frames = 0
+        self._offset = 0  # bytes fed before the current call
+        self._at = 0  # stream offset just past the header or content being handled
+        #: Stream offsets where a frame ended (the caller may clear it once consumed).
+        self.boundaries: list[int] = []
 
     @property
     def at_boundary(self) -> bool:
@@ -47,6 +51,7 @@ class FrameTracker:
                 self._skip -= step
                 pos += step
                 if not self._skip and self._state == "content":
+                    self._at = self._offset + pos
                     self._end_of_content()
                 continue
             take = min(self._need - len(self._pending), len(view) - pos)
@@ -54,7 +59,9 @@ class FrameTracker:
             pos += take
             if len(self._pending) == self._need:
                 header, self._pending = bytes(self._pending), bytearray()
+                self._at = self._offset + pos
                 self._step(header)
+        self._offset += len(view)
 
     def _step(self, header: bytes) -> None:
         state = self._state
@@ -110,4 +117,5 @@ class FrameTracker:
 
     def _end_of_frame(self) -> None:
         self._frames += 1
+        self.boundaries.append(self._at)
         self._state, self._need = "magic", 4

@@ -122,6 +122,9 @@ class BodySpec:
     counter: BodyCounter = attrs.field(factory=BodyCounter)
     #: the source already is zstd and is sent verbatim, labelled zstd
     precompressed: bool = False
+    #: zstd worker threads (``TransferConfig.compress_threads``); None: every core for
+    #: large sources of known size, else one
+    threads: int | None = None
 
     @property
     def replayable(self) -> bool:
@@ -130,7 +133,11 @@ class BodySpec:
 
     def encoder(self, size: int | None) -> ZstdEncoder:
         """A fresh encoder for one attempt (multi-threaded for large known sizes)."""
-        threads = -1 if size is not None and size >= MULTITHREAD_COMPRESSION_MIN_BYTES else 0
+        if self.threads is not None:
+            threads = 0 if self.threads == 1 else self.threads
+        else:
+            large = size is not None and size >= MULTITHREAD_COMPRESSION_MIN_BYTES
+            threads = -1 if large else 0
         return ZstdEncoder(threads=threads, size=-1 if size is None else size)
 
     def one_shot(self) -> bytes | None:

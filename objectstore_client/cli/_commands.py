@@ -261,17 +261,17 @@ def cmd_get(args: argparse.Namespace, out: Output) -> None:
 
 
 def _get_to_file(session: Session, args: argparse.Namespace, out: Output) -> int:
-    """Download ``args.key`` into the file ``args.output``; returns the bytes written. A
-    failed download leaves no file."""
-    response = _get(session, args)
-    path = Path(args.output)
-    with response.payload:
-        try:
-            with path.open("wb") as file:
-                return _copy(response, file, args, out)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
+    """Download ``args.key`` into the file ``args.output`` with ``Session.download`` (ranged,
+    parallel, each range resumed on its own; the file appears only once complete); returns the
+    bytes written."""
+    bar = out.bar(f"get {args.key}", None)
+    metadata = session.download(
+        args.key, args.output, decompress=not args.raw, progress=lambda e: bar.update(e.delta)
+    )
+    bar.finish()
+    if metadata is None:
+        raise _not_found(args, args.key)
+    return Path(args.output).stat().st_size
 
 
 def _get(session: Session, args: argparse.Namespace) -> GetResponse:

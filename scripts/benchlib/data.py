@@ -101,6 +101,23 @@ def ensure(directory: Path, big: int, huge: int | None) -> dict[str, Path]:
     return files
 
 
+def ensure_file_inputs(directory: Path, size: int) -> dict[str, Path]:
+    """The download-to-file inputs of ``size`` bytes: ``ftext`` (log-like text, copies of
+    the 100 MiB text beyond that) and ``frand`` (random bytes)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = directory / f"text-{size}.log"
+    base = directory / f"text-{min(size, 100 * 1024 * 1024)}.log"
+    if not (text.exists() and text.stat().st_size == size):
+        if text == base:
+            _write(text, size, "text")
+        else:
+            _repeat(text, base, size)
+    rand = directory / f"rand-{size}.bin"
+    if not (rand.exists() and rand.stat().st_size == size):
+        _write(rand, size, "rand")
+    return {"ftext": text, "frand": rand}
+
+
 def small_payload(i: int) -> bytes:
     """The 1 KiB object number ``i`` (log lines; distinct per i)."""
     return log_lines(i, 1024)

@@ -250,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     huge = HUGE if any(w.name == "part512" for w in workloads) else None
     print("preparing inputs in .bench/data (generated once)", flush=True)
     files = data.ensure(bench_dir / "data", BIG, huge)
+    if any(w.name in spec.FILE_WORKLOADS for w in workloads):
+        files.update(data.ensure_file_inputs(bench_dir / "data", BIG if args.quick else HUGE))
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         runner = Runner(args, pythons, Path(tmp))
         runner.files = {name: path for name, path in files.items()}
@@ -321,6 +323,8 @@ def _local_description(args: argparse.Namespace) -> str:
 def _rounds(runner: Runner, workloads: list[spec.Workload], rounds: int) -> None:
     if any(w.name.startswith("dl_") for w in workloads):
         runner.run("setup", spec.OURS, 0)
+    if any(w.name in spec.FILE_WORKLOADS for w in workloads):
+        runner.run("setup_files", spec.OURS, 0)
     for rnd in range(rounds):
         print(f"round {rnd + 1}/{rounds}", flush=True)
         for workload in workloads:

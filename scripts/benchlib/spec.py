@@ -84,6 +84,24 @@ WORKLOADS = (
     Workload("up_rand", "100 MiB upload, random bytes", "MB/s", ("upload",), _ALL, rss=True),
     Workload("dl_text", "100 MiB download, log-like text", "MB/s", ("download",), _ALL, rss=True),
     Workload("dl_rand", "100 MiB download, random bytes", "MB/s", ("download",), _ALL, rss=True),
+    # Session.download: ours' ranged parallel download() vs upstream's get + write, to a file
+    # in tmpfs (/dev/shm); 512 MiB objects (100 MiB with --quick), stored by our put
+    *(
+        Workload(
+            name,
+            f"download to a file: {title} (ours: download(); upstream: get + write)",
+            "MB/s",
+            ("download",),
+            (OURS, UPSTREAM),
+            rss=True,
+        )
+        for name, title in (
+            ("file_text", "log-like text, zstd frames of 8 MiB"),
+            ("file_text1", "log-like text, one zstd frame"),
+            ("file_rand", "random bytes, stored as is (adaptive compression)"),
+            ("file_randz", "random bytes, forced zstd frames of 8 MiB"),
+        )
+    ),
     Workload(
         "many",
         "1,000 x 1 KiB written + read (ours: batch API; upstream: loop)",
@@ -140,6 +158,18 @@ CEILINGS = {
     ("dl_text", "download"): ("ceil_zstd", "decompress_text"),
     ("dl_rand", "download"): ("ceil_http", "download_100m"),
     ("part512", "upload"): ("ceil_zstd", "compress_text_mt"),
+    ("file_text", "download"): ("ceil_zstd", "decompress_text"),
+    ("file_text1", "download"): ("ceil_zstd", "decompress_text"),
+    ("file_rand", "download"): ("ceil_http", "download_100m"),
+    ("file_randz", "download"): ("ceil_http", "download_100m"),
+}
+
+#: The download-to-file workloads and the object each reads (stored by ``setup``).
+FILE_WORKLOADS = {
+    "file_text": "text",
+    "file_text1": "text1",
+    "file_rand": "rand",
+    "file_randz": "randz",
 }
 
 
@@ -166,6 +196,13 @@ TARGETS = (
     Target("up_rand", "upload", 1.2),
     Target("many", "total", 5.0),
 )
+
+#: Issue 20's: a download to a file (512 MiB full, 100 MiB quick).
+TARGETS_FILE = (
+    Target("file_text", "download", 2.0),
+    Target("file_rand", "download", 1.5),
+)
+TARGETS = (*TARGETS, *TARGETS_FILE)
 
 #: Workloads whose peak RSS (ours) must stay within RSS_LIMIT_MIB of the baseline.
 RSS_TARGETS = ("up_text", "up_rand", "dl_text", "dl_rand")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,7 @@ from .clients import NotAvailable, Target
 from .probe import Span, Timer
 
 DL_KEYS = {"text": "bench-dl/text", "rand": "bench-dl/rand"}
+FILE_KEYS = {name: f"bench-file/{name}" for name in ("text", "text1", "rand", "randz")}
 _WARMUP = 20
 
 
@@ -227,6 +229,67 @@ def setup(ctx: Ctx) -> Result:
     return Result()
 
 
+def setup_files(ctx: Ctx) -> Result:
+    """Store the download-to-file objects (ours' put): text in 8 MiB frames, text in one
+    frame (compressed here, stored precompressed), random bytes as is (adaptive), random
+    bytes forced into zstd frames."""
+    import zstandard
+
+    client, session = _warm_session(ctx)
+    text, rand = ctx.files["ftext"], ctx.files["frand"]
+    with open(text, "rb") as file:
+        session.put(file, key=FILE_KEYS["text"])
+    one = zstandard.ZstdCompressor(level=3, write_checksum=True).compressobj()
+    packed = os.path.join(os.path.dirname(text), "one-frame.zst")
+    with open(text, "rb") as src, open(packed, "wb") as out:
+        while chunk := src.read(1 << 20):
+            out.write(one.compress(chunk))
+        out.write(one.flush())
+    with open(packed, "rb") as file:
+        session.put(file, key=FILE_KEYS["text1"], precompressed="zstd")
+    os.unlink(packed)
+    with open(rand, "rb") as file:
+        session.put(file, key=FILE_KEYS["rand"])
+    with open(rand, "rb") as file:
+        session.put(file, key=FILE_KEYS["randz"], compress="zstd")
+    clients.close(client)
+    return Result()
+
+
+def download_file(ctx: Ctx, name: str) -> Result:
+    """One object into a file in tmpfs: ours with download() (ranged, parallel), upstream
+    with get and 1 MiB reads written to the file."""
+    client, session = _warm_session(ctx)
+    source = ctx.files["frand" if name.startswith("rand") else "ftext"]
+    size = os.path.getsize(source)
+    directory = "/dev/shm" if os.path.isdir("/dev/shm") else "."
+    target = os.path.join(directory, f"bench-download-{os.getpid()}")
+    key = FILE_KEYS[name]
+    result = Result()
+    try:
+        ctx.mark_baseline()
+        with Timer() as timer:
+            if ctx.kind == "ours":
+                if session.download(key, target) is None:
+                    raise AssertionError(f"{key} is missing: run the setup_files workload first")
+            else:
+                got = session.get(key)
+                if got is None:
+                    raise AssertionError(f"{key} is missing: run the setup_files workload first")
+                with open(target, "wb") as out:
+                    while chunk := got[1].read(1 << 20):
+                        out.write(chunk)
+        written = os.path.getsize(target)
+    finally:
+        if os.path.exists(target):
+            os.unlink(target)
+    if written != size:
+        raise AssertionError(f"downloaded {written} bytes, expected {size}")
+    result.add("download", size / 1e6, timer.span)
+    clients.close(client)
+    return result
+
+
 def many(ctx: Ctx) -> Result:
     """``ctx.ops`` x 1 KiB written then read back: ours' batch API, upstream's loop."""
     client = clients.make_client(ctx.target, pool_size=ctx.pool_size)
@@ -265,6 +328,11 @@ WORKLOADS: dict[str, Callable[[Ctx], Result]] = {
     "dl_text": lambda ctx: download(ctx, "text"),
     "dl_rand": lambda ctx: download(ctx, "rand"),
     "many": many,
+    "setup_files": setup_files,
+    "file_text": functools.partial(download_file, name="text"),
+    "file_text1": functools.partial(download_file, name="text1"),
+    "file_rand": functools.partial(download_file, name="rand"),
+    "file_randz": functools.partial(download_file, name="randz"),
     # upstream users upload big files with put (0.2.10: resumable above 256 MiB)
     "part512": lambda ctx: upload(ctx, "huge", via="upload" if ctx.kind == "ours" else "put"),
 }

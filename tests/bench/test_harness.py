@@ -206,3 +206,35 @@ def test_worker_reports_failures_as_records(bench_env: tuple[list[str], Path]) -
     # nothing listens there: the record says error instead of the worker crashing
     failed = run_worker("http://127.0.0.1:9", "small_seq", files, tmp)
     assert failed["status"] == "error" and failed["detail"]
+
+
+def test_download_to_file_workloads_for_our_client(bench_env: tuple[list[str], Path]) -> None:
+    files, tmp = bench_env
+    inputs = data.ensure_file_inputs(tmp / "data", 256 * 1024)
+    files = [*files, *(f"--file={name}={path}" for name, path in inputs.items())]
+    with LocalObjectstore(storage="memory", real_wire=True) as objectstore:
+        url = objectstore.url
+        assert run_worker(url, "setup_files", files, tmp)["status"] == "ok"
+        for workload in spec.FILE_WORKLOADS:
+            record = run_worker(url, workload, files, tmp)
+            assert record["status"] == "ok", record
+            assert set(record["metrics"]) == {"download"} and record["metrics"]["download"] > 0
+
+
+def test_decode_scaling_decodes_the_whole_object(capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts.benchlib import decode_scaling
+
+    stored, size = decode_scaling.stored_text(3 << 20)
+    assert size == 3 << 20 and len(stored) < size
+    assert decode_scaling.decode_seconds(stored, 2) > 0
+    assert decode_scaling.main(["--mib", "2", "--rounds", "1", "--threads", "1", "2"]) == 0
+    assert "threads=2:" in capsys.readouterr().out
+
+
+def test_compress_threads_reports_every_setting(capsys: pytest.CaptureFixture[str]) -> None:
+    from scripts.benchlib import compress_threads
+
+    assert compress_threads.main(["--mib", "1", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    for label in ("=1 ", "=2 ", "=auto"):
+        assert out.count(f"compress_threads{label}") == 2  # text and random

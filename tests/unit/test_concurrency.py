@@ -102,3 +102,38 @@ async def test_iterables_async_accepted_by_the_asyncio_side_only() -> None:
     assert list(sync.iterate([3])) == [3]
     with pytest.raises(InvalidInput, match="AsyncClient"):
         sync.iterate(items())  # type: ignore[arg-type]  # what the check is for
+
+
+def test_started_calls_forget_their_results_once_collected() -> None:
+    """A download collects part after part: a collected result must not stay referenced
+    by the scheduler (it would hold every part of the object in memory)."""
+    import asyncio
+    import gc
+    import weakref
+
+    from objectstore_client import _concurrency_async, _concurrency_sync
+
+    class Part:
+        pass
+
+    started = _concurrency_sync.Started(2, "test")
+    handle = started.start(lambda _: Part(), None)
+    ref = weakref.ref(started.result(handle))
+    del handle
+    gc.collect()
+    assert ref() is None
+    started.cancel()
+
+    async def main() -> None:
+        started = _concurrency_async.Started(2, "test")
+
+        async def work(_: object) -> Part:
+            return Part()
+
+        handles = [started.start(work, None) for _ in range(3)]
+        for handle in handles:
+            await started.result(handle)
+        assert started._tasks == []  # nothing left that holds a result
+        await started.cancel()
+
+    asyncio.run(main())
