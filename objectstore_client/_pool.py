@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpcore
@@ -34,6 +34,7 @@ from ._exceptions import server_of
 __all__ = [
     "CORE_ERRORS",
     "Coalescer",
+    "StreamWatch",
     "Wire",
     "json_body",
     "origin",
@@ -119,6 +120,23 @@ class Coalescer:
         return held
 
 
+class StreamWatch(Protocol):
+    """Follows the bytes of one httpcore connection (``_engines._h1.ResponseWatch``).
+
+    h11 keeps bytes that arrive after a response for the next one on the connection; the
+    watcher parses the responses too, and ``spoilt`` tells the pool not to reuse a
+    connection that had bytes past the end of a response.
+    """
+
+    spoilt: bool
+
+    def sent(self, data: bytes) -> None:
+        """Bytes written (a request head starts a new response to follow)."""
+
+    def received(self, data: bytes) -> None:
+        """Bytes read (``b""`` at EOF); may raise ``httpx.RemoteProtocolError``."""
+
+
 class Wire:
     """Turns planned requests into ``httpcore.Request`` and answers into ``httpx.Response``.
 
@@ -132,6 +150,7 @@ class Wire:
         http_kwargs: Mapping[str, Any],
         connection_pool: Callable[..., Any],
         stream: Callable[[Any], httpx.SyncByteStream | httpx.AsyncByteStream],
+        watch: Callable[[], StreamWatch] | None = None,
     ) -> None:
         url: httpx.URL = http_kwargs["base_url"]
         self._scheme = url.raw_scheme
@@ -156,6 +175,7 @@ class Wire:
             "max_connections": limits.max_connections,
             "max_keepalive_connections": limits.max_keepalive_connections,
             "keepalive_expiry": limits.keepalive_expiry,
+            "watch": watch,
         }
         self.pool: Any = connection_pool(**options)
         self._stream = stream

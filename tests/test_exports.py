@@ -17,7 +17,8 @@ PUBLIC = {
         "GetResponse", "GetResult", "HeadResult", "InvalidInput", "Metadata", "MetricsBackend",
         "MultipartCompleteError", "MultipartUpload", "NoOpMetricsBackend", "ObjectNotFound",
         "ObjectstoreError", "OperationError", "PartInfo", "Payload", "Permission",
-        "ProgressEvent", "PutResult", "RangeNotSatisfiable", "RangeResult", "RequestError",
+        "ProgressEvent", "ProtocolViolation", "PutResult", "RangeNotSatisfiable", "RangeResult",
+        "RequestError",
         "RequestTimeout", "RetryPolicy", "Scope", "SecretKey", "Session", "TimeToIdle",
         "TimeToLive",
         "TokenGenerator", "TokenProvider", "TransferConfig", "TransportError", "Usecase",
@@ -44,7 +45,8 @@ PUBLIC = {
     ],
     "objectstore_client.errors": [
         "ConnectError", "DecodeError", "ExpiryExtensionRejected", "InvalidInput",
-        "MultipartCompleteError", "ObjectNotFound", "ObjectstoreError", "RangeNotSatisfiable",
+        "MultipartCompleteError", "ObjectNotFound", "ObjectstoreError", "ProtocolViolation",
+        "RangeNotSatisfiable",
         "RequestError", "RequestTimeout", "TransportError", "raise_for_status",
     ],
     "objectstore_client.utils": [

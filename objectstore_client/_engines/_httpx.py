@@ -6,15 +6,26 @@ Errors are httpx's own, as with every engine; answers are ``httpx.Response``s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from .. import _pool_async, _pool_sync
-from .._pool import CORE_ERRORS, Wire, to_httpx_error
+from .._pool import CORE_ERRORS, StreamWatch, Wire, to_httpx_error
 
 __all__ = ["AsyncHttpxEngine", "HttpxEngine"]
+
+
+def response_watch() -> Callable[[], StreamWatch] | None:
+    """What follows each httpcore connection's responses (``_h1.ResponseWatch``), so that
+    bytes past a response never reach the next one; None without httptools, where h11 alone
+    frames responses (see docs/engines.md)."""
+    try:
+        from ._h1 import ResponseWatch
+    except ImportError:  # pragma: no cover - depends on the installation
+        return None
+    return ResponseWatch
 
 
 class HttpxEngine:
@@ -24,7 +35,12 @@ class HttpxEngine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._wire = (
-            Wire(http_kwargs, _pool_sync.connection_pool, _pool_sync.ResponseStream)
+            Wire(
+                http_kwargs,
+                _pool_sync.connection_pool,
+                _pool_sync.ResponseStream,
+                response_watch(),
+            )
             if Wire.usable(http_kwargs)
             else None
         )
@@ -61,7 +77,12 @@ class AsyncHttpxEngine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._wire = (
-            Wire(http_kwargs, _pool_async.connection_pool, _pool_async.AsyncResponseStream)
+            Wire(
+                http_kwargs,
+                _pool_async.connection_pool,
+                _pool_async.AsyncResponseStream,
+                response_watch(),
+            )
             if Wire.usable(http_kwargs)
             else None
         )

@@ -16,6 +16,7 @@ import pytest
 
 from objectstore_client._exceptions import (
     ConnectError,
+    ProtocolViolation,
     RequestTimeout,
     TransportError,
     map_transport_error,
@@ -203,7 +204,7 @@ async def test_server_closes_mid_body(make_engine: EngineFactory) -> None:
         response = await engine.send("GET", "/k")
         with pytest.raises(httpx.TransportError) as caught:
             await engine.read(response)
-    assert type(_sdk_error(caught.value)) is TransportError
+    assert type(_sdk_error(caught.value)) is ProtocolViolation
 
 
 async def test_malformed_response(make_engine: EngineFactory) -> None:
@@ -215,7 +216,7 @@ async def test_malformed_response(make_engine: EngineFactory) -> None:
         engine = make_engine(server.url)
         with pytest.raises(httpx.RemoteProtocolError) as caught:
             await engine.send("GET", "/k")
-    assert type(_sdk_error(caught.value)) is TransportError
+    assert type(_sdk_error(caught.value)) is ProtocolViolation
 
 
 async def test_pool_timeout(make_engine: EngineFactory) -> None:
