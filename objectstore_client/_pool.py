@@ -20,6 +20,7 @@ sends through an ``httpx.Client`` built with them, as is.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -177,8 +178,19 @@ class Wire:
             "keepalive_expiry": limits.keepalive_expiry,
             "watch": watch,
         }
+        self._connection_pool = connection_pool
+        self._options = options
         self.pool: Any = connection_pool(**options)
+        #: The process the pool was opened in (``forked``).
+        self.pid = os.getpid()
         self._stream = stream
+
+    def forked(self) -> None:
+        """In a child forked since the pool opened: replace the pool by an empty one (the
+        inherited connections share their sockets with the parent, which still uses them)."""
+        if self.pid != os.getpid():
+            self.pool = self._connection_pool(**self._options)
+            self.pid = os.getpid()
 
     @staticmethod
     def usable(http_kwargs: Mapping[str, Any]) -> bool:

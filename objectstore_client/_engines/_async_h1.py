@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import os
 import socket
 import ssl
 import time
@@ -57,6 +58,8 @@ class _Connection(asyncio.BufferedProtocol):
         self._drained: asyncio.Future[None] | None = None
         self._paused = False
         self.idle_since = 0.0
+        #: The process that opened it: a forked child shares the socket, never uses it.
+        self.pid = os.getpid()
 
     # -- asyncio callbacks --------------------------------------------------------------
 
@@ -147,6 +150,8 @@ class _Connection(asyncio.BufferedProtocol):
 
     async def wait(self, timeout: float | None) -> None:
         """Until the parser makes progress (or the connection ends)."""
+        if self.pid != os.getpid():
+            raise httpx.ReadError("the connection belongs to the parent process (os.fork)")
         if self.error is not None:
             raise self.error
         if self.closed:
@@ -315,6 +320,7 @@ class AsyncH1Engine:
         self._idle: list[_Connection] = []
         self._slots = _Slots(settings.max_connections)
         self._closed = False
+        self._pid = os.getpid()
 
     async def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
@@ -322,6 +328,8 @@ class AsyncH1Engine:
         """Send one request; the response body is streamed (read or close it)."""
         request = self._builder.build(kwargs, content)
         settings = self._settings
+        if self._pid != os.getpid():
+            self._forked()  # before taking a slot: the child's slots are new
         await self._slots.acquire(settings.pool_timeout)
         conn: _Connection | None = None
         try:
@@ -361,6 +369,17 @@ class AsyncH1Engine:
             conn.close()
         return await self._connect()
 
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: start with an empty pool.
+
+        The inherited connections share their sockets with the parent and belong to the
+        parent's event loop: they are dropped untouched (closing them would go through that
+        loop, and the parent's copies must stay open).
+        """
+        self._idle = []
+        self._slots = _Slots(self._settings.max_connections)
+        self._pid = os.getpid()
+
     async def _connect(self) -> _Connection:
         settings = self._settings
         loop = asyncio.get_running_loop()
@@ -380,6 +399,8 @@ class AsyncH1Engine:
         return conn
 
     def _release(self, conn: _Connection, reuse: bool) -> None:
+        if conn.pid != os.getpid():
+            return  # in a forked child, a response the parent had open: not ours to pool
         conn.exchange = None
         keep = reuse and not conn.closed and not self._closed
         if keep and len(self._idle) < self._settings.max_keepalive:

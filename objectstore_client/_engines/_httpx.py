@@ -6,6 +6,7 @@ Errors are httpx's own, as with every engine; answers are ``httpx.Response``s.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -44,12 +45,16 @@ class HttpxEngine:
             if Wire.usable(http_kwargs)
             else None
         )
+        self._http_kwargs = http_kwargs
         self._http = None if self._wire else httpx.Client(**http_kwargs)
+        self._pid = os.getpid()
 
     def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
     ) -> httpx.Response:
         """Send one request; the response body is streamed (read or close it)."""
+        if self._pid != os.getpid():
+            self._forked()
         if self._http is not None:
             request = self._http.build_request(**{**kwargs, "content": content})
             return self._http.send(request, stream=True)
@@ -60,6 +65,17 @@ class HttpxEngine:
         except CORE_ERRORS as exc:
             raise to_httpx_error(exc) from exc
         return self._wire.response(answer, method, path)
+
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: an empty pool (see ``Wire.forked``). The inherited
+        one is dropped untouched: closing it would take its lock, which a thread of the
+        parent may have held at the fork."""
+        self._pid = os.getpid()
+        if self._wire is not None:
+            self._wire.forked()
+        if self._http is not None:
+            # a proxy's pool lives in the client; a caller's transport stays the caller's
+            self._http = httpx.Client(**self._http_kwargs)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -86,12 +102,22 @@ class AsyncHttpxEngine:
             if Wire.usable(http_kwargs)
             else None
         )
+        self._http_kwargs = http_kwargs
         self._http = None if self._wire else httpx.AsyncClient(**http_kwargs)
+        self._pid = os.getpid()
 
     async def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
     ) -> httpx.Response:
         """Send one request; the response body is streamed (read or close it)."""
+        if self._pid != os.getpid():
+            # in a child after os.fork(): an empty pool; the inherited one belongs to the
+            # parent's event loop and is dropped untouched
+            self._pid = os.getpid()
+            if self._wire is not None:
+                self._wire.forked()
+            if self._http is not None:
+                self._http = httpx.AsyncClient(**self._http_kwargs)
         if self._http is not None:
             request = self._http.build_request(**{**kwargs, "content": content})
             return await self._http.send(request, stream=True)

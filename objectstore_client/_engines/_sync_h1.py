@@ -7,6 +7,7 @@ ours, so ``TCP_QUICKACK`` is re-armed before every read (see ``_h1.arm_quickack`
 from __future__ import annotations
 
 import contextlib
+import os
 import select
 import socket
 import ssl
@@ -38,10 +39,12 @@ _poll = getattr(select, "poll", None)
 class _Connection:
     """One kept-alive connection: writes requests, reads responses."""
 
-    __slots__ = ("_buffer", "_view", "idle_since", "sock")
+    __slots__ = ("_buffer", "_view", "idle_since", "pid", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        #: The process that opened it: a forked child shares the socket, never uses it.
+        self.pid = os.getpid()
         self._buffer = bytearray(READ_BYTES)
         self._view = memoryview(self._buffer)
         self.idle_since = 0.0
@@ -80,6 +83,8 @@ class _Connection:
 
     def read_into(self, exchange: Exchange, timeout: float | None) -> None:
         """One socket read, parsed into ``exchange``."""
+        if self.pid != os.getpid():
+            raise httpx.ReadError("the connection belongs to the parent process (os.fork)")
         sock = self.sock
         sock.settimeout(timeout)
         arm_quickack(sock)
@@ -163,6 +168,7 @@ class H1Engine:
             else threading.BoundedSemaphore(settings.max_connections)
         )
         self._closed = False
+        self._pid = os.getpid()
 
     def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
@@ -170,6 +176,8 @@ class H1Engine:
         """Send one request; the response body is streamed (read or close it)."""
         request = self._builder.build(kwargs, content)
         settings = self._settings
+        if self._pid != os.getpid():
+            self._forked()  # before taking a slot: the child's slots are new
         wait = -1 if settings.pool_timeout is None else settings.pool_timeout
         if not self._slots.acquire(timeout=wait):
             raise httpx.PoolTimeout("no connection became free within the pool timeout")
@@ -214,6 +222,23 @@ class H1Engine:
             conn.close()
         return _Connection(self._connect())
 
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: start with an empty pool.
+
+        The inherited sockets are the parent's too (reading one would take the parent's
+        responses), so they are closed here (the parent's copies stay open) and the lock
+        and slots, which another thread of the parent may have held, are new.
+        """
+        idle, self._idle = self._idle, []
+        self._lock = threading.Lock()
+        max_connections = self._settings.max_connections
+        self._slots = (
+            _Uncapped() if max_connections is None else threading.BoundedSemaphore(max_connections)
+        )
+        self._pid = os.getpid()
+        for conn in idle:
+            conn.close()
+
     def _connect(self) -> socket.socket:
         settings = self._settings
         try:
@@ -234,6 +259,10 @@ class H1Engine:
         return sock
 
     def _release(self, conn: _Connection, reuse: bool) -> None:
+        if conn.pid != os.getpid():
+            # in a forked child, a response the parent had open: its slot is the parent's
+            conn.close()
+            return
         keep = reuse and not self._closed
         if keep:
             conn.idle_since = time.monotonic()
