@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from objectstore_client import AsyncClient, Client, Usecase
+from objectstore_client._engines import EngineName
 from tests.engines.conftest import EngineAdapter, EngineFactory
 
 ROUNDS = int(os.environ.get("OBJECTSTORE_FORK_ROUNDS", "100"))
@@ -123,7 +124,7 @@ async def test_engine_after_fork(make_engine: EngineFactory, objectstore_url: st
 
 
 @pytest.mark.parametrize("engine", ["httptools", "httpx"])
-def test_client_after_fork(objectstore_url: str, engine: str) -> None:
+def test_client_after_fork(objectstore_url: str, engine: EngineName) -> None:
     """The public sync client, as a prefork worker uses it."""
     with Client(objectstore_url, engine=engine) as client:
         session = client.session(Usecase("attachments"), org="fork")
@@ -145,7 +146,7 @@ def test_client_after_fork(objectstore_url: str, engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ["httptools", "httpx"])
-def test_async_client_after_fork(objectstore_url: str, engine: str) -> None:
+def test_async_client_after_fork(objectstore_url: str, engine: EngineName) -> None:
     """The public asyncio client: created and used in the parent's loop; the child runs
     its own loop, as a worker started after the fork does."""
     bodies = {who: who.encode() * 1000 for who in ("parent", "child")}
