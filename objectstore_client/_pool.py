@@ -29,6 +29,7 @@ from urllib.parse import quote
 import httpcore
 import httpx
 
+from ._config import tls_context
 from ._constants import COALESCE_WRITE_BYTES
 from ._exceptions import server_of
 
@@ -168,9 +169,7 @@ class Wire:
         limits: httpx.Limits = http_kwargs["limits"]
         ssl_context = None
         if url.scheme == "https":
-            ssl_context = httpx.create_ssl_context(
-                verify=http_kwargs.get("verify", True), cert=http_kwargs.get("cert")
-            )
+            ssl_context = tls_context(http_kwargs.get("verify", True), http_kwargs.get("cert"))
         options: dict[str, Any] = {
             "ssl_context": ssl_context,
             "max_connections": limits.max_connections,

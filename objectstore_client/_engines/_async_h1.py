@@ -209,7 +209,10 @@ class _Connection(asyncio.BufferedProtocol):
     def close(self) -> None:
         self.closed = True
         if self.transport is not None:
-            self.transport.close()
+            # nothing is pending here (an exchange is over, or broken): abort frees the
+            # socket at once, where a TLS close would wait for the server's close_notify and
+            # could outlive the event loop
+            self.transport.abort()
 
 
 async def _aiter(chunks: Any) -> AsyncIterator[Any]:
