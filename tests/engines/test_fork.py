@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from objectstore_client import AsyncClient, Client, Usecase
@@ -172,3 +173,27 @@ def test_async_client_after_fork(objectstore_url: str, engine: EngineName) -> No
             return parent_wrong, await asyncio.to_thread(_child_result, pid, result)
 
     assert asyncio.run(main()) == (0, 0)
+
+
+def test_a_response_open_at_the_fork_stays_the_parent_s() -> None:
+    """The child cannot read a response the parent was reading; the parent reads it whole."""
+    from objectstore_client._engines._sync_h1 import H1Engine
+    from tests.engines.conftest import http_kwargs
+    from tests.engines.rawserver import RawServer, ok, serve_forever
+
+    body = bytes(range(256)) * 8192  # 2 MiB: most of it still in flight at the fork
+    with RawServer(serve_forever(lambda request: ok(body))) as server:
+        engine = H1Engine(http_kwargs(server.url))
+        response = engine.send({"method": "GET", "url": "/k", "headers": {}}, None, "GET", "/k")
+
+        def child() -> int:
+            try:
+                response.read()
+            except httpx.ReadError:
+                return 0
+            return 1
+
+        pid, result = _in_child(child)
+        assert _child_result(pid, result) == 0
+        assert response.read() == body
+        engine.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from objectstore_client import AsyncClient, Client, ConnectError, Usecase
+from objectstore_client import AsyncClient, Client, ConnectError, InvalidInput, Usecase
 from objectstore_client._config import tls_context
 from objectstore_client._engines import EngineName
 from tests.engines.rawserver import Connection, RawServer, ok
@@ -131,3 +131,8 @@ def test_the_default_context_is_the_system_store() -> None:
 def test_a_given_context_is_used_as_is(ca: CertAuthority) -> None:
     context = ssl.create_default_context(cafile=str(ca.ca_pem))
     assert tls_context(context) is context
+
+
+def test_a_missing_ca_file_is_invalid_input(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="invalid TLS settings"):
+        Client("https://127.0.0.1:1", connection_kwargs={"verify": str(tmp_path / "none.pem")})
