@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from .._pool import OutgoingRequest, RequestBuilder
 from ._h1 import (
     ORIGIN_EXTENSION,
     READ_BYTES,
@@ -28,7 +29,6 @@ from ._h1 import (
     body_chunks,
     tune_socket,
 )
-from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
 __all__ = ["AsyncH1Engine"]
@@ -172,12 +172,12 @@ class _Connection(asyncio.BufferedProtocol):
         if self.error is not None:
             raise self.error
 
-    async def write(self, request: Prepared, timeout: float | None) -> None:
+    async def write(self, request: OutgoingRequest, timeout: float | None) -> None:
         transport = self.transport
         assert transport is not None
         if self._sock is not None:
             arm_quickack(self._sock)
-        joiner = WriteJoiner(request.head, request.chunked)
+        joiner = WriteJoiner(request.head(), request.chunked)
         async for chunk in _aiter(body_chunks(request.body)):
             due = joiner.add(chunk)
             if due is not None:
@@ -319,7 +319,7 @@ class AsyncH1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = HeadBuilder(http_kwargs)
+        self._builder = RequestBuilder(http_kwargs)
         self._idle: list[_Connection] = []
         self._slots = _Slots(settings.max_connections)
         self._closed = False
@@ -329,7 +329,7 @@ class AsyncH1Engine:
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
     ) -> httpx.Response:
         """Send one request; the response body is streamed (read or close it)."""
-        request = self._builder.build(kwargs, content)
+        request = self._builder.build(kwargs, content, path)
         settings = self._settings
         if self._pid != os.getpid():
             self._forked()  # before taking a slot: the child's slots are new
@@ -354,7 +354,7 @@ class AsyncH1Engine:
                 conn.close()
             self._slots.release()
             raise
-        extensions = {ORIGIN_EXTENSION: (method, path), "http_version": b"HTTP/1.1"}
+        extensions = {ORIGIN_EXTENSION: (method, request.path), "http_version": b"HTTP/1.1"}
         body = _Body(self, conn, exchange, settings.read_timeout)
         return httpx.Response(
             exchange.status, headers=exchange.headers, stream=body, extensions=extensions

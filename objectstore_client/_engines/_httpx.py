@@ -59,12 +59,13 @@ class HttpxEngine:
             request = self._http.build_request(**{**kwargs, "content": content})
             return self._http.send(request, stream=True)
         assert self._wire is not None
-        wire_request = self._wire.request(kwargs, content)
+        outgoing = self._wire.builder.build(kwargs, content, path)
+        wire_request = self._wire.core_request(outgoing)
         try:
             answer = self._wire.pool.handle_request(wire_request)
         except CORE_ERRORS as exc:
             raise to_httpx_error(exc) from exc
-        return self._wire.response(answer, method, path)
+        return self._wire.response(answer, outgoing)
 
     def _forked(self) -> None:
         """In a child after ``os.fork()``: an empty pool (see ``Wire.forked``). The inherited
@@ -122,12 +123,13 @@ class AsyncHttpxEngine:
             request = self._http.build_request(**{**kwargs, "content": content})
             return await self._http.send(request, stream=True)
         assert self._wire is not None
-        wire_request = self._wire.request(kwargs, content)
+        outgoing = self._wire.builder.build(kwargs, content, path)
+        wire_request = self._wire.core_request(outgoing)
         try:
             answer = await self._wire.pool.handle_async_request(wire_request)
         except CORE_ERRORS as exc:
             raise to_httpx_error(exc) from exc
-        return self._wire.response(answer, method, path)
+        return self._wire.response(answer, outgoing)
 
     async def aclose(self) -> None:
         """Close every pooled connection."""

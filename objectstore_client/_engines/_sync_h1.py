@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from .._pool import OutgoingRequest, RequestBuilder
 from ._h1 import (
     ORIGIN_EXTENSION,
     READ_BYTES,
@@ -27,7 +28,6 @@ from ._h1 import (
     body_chunks,
     tune_socket,
 )
-from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
 __all__ = ["H1Engine"]
@@ -63,11 +63,11 @@ class _Connection:
         except (OSError, ValueError):
             return False
 
-    def write(self, request: Prepared, timeout: float | None) -> None:
+    def write(self, request: OutgoingRequest, timeout: float | None) -> None:
         sock = self.sock
         sock.settimeout(timeout)
         try:
-            joiner = WriteJoiner(request.head, request.chunked)
+            joiner = WriteJoiner(request.head(), request.chunked)
             for chunk in body_chunks(request.body):
                 due = joiner.add(chunk)
                 if due is not None:
@@ -159,7 +159,7 @@ class H1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = HeadBuilder(http_kwargs)
+        self._builder = RequestBuilder(http_kwargs)
         self._idle: list[_Connection] = []
         self._lock = threading.Lock()
         self._slots: threading.BoundedSemaphore | _Uncapped = (
@@ -174,7 +174,7 @@ class H1Engine:
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
     ) -> httpx.Response:
         """Send one request; the response body is streamed (read or close it)."""
-        request = self._builder.build(kwargs, content)
+        request = self._builder.build(kwargs, content, path)
         settings = self._settings
         if self._pid != os.getpid():
             self._forked()  # before taking a slot: the child's slots are new
@@ -201,7 +201,7 @@ class H1Engine:
                 conn.close()
             self._slots.release()
             raise
-        extensions = {ORIGIN_EXTENSION: (method, path), "http_version": b"HTTP/1.1"}
+        extensions = {ORIGIN_EXTENSION: (method, request.path), "http_version": b"HTTP/1.1"}
         body = _Body(self, conn, exchange, settings.read_timeout)
         return httpx.Response(
             exchange.status, headers=exchange.headers, stream=body, extensions=extensions
