@@ -21,12 +21,15 @@ import httpx
 
 from .._pool import OutgoingRequest, RequestBuilder
 from ._h1 import (
-    ORIGIN_EXTENSION,
     READ_BYTES,
+    WRITE,
     Exchange,
     WriteJoiner,
     arm_quickack,
     body_chunks,
+    exchange_steps,
+    next_step,
+    response_for,
     tune_socket,
 )
 from ._settings import Settings
@@ -338,27 +341,24 @@ class AsyncH1Engine:
         try:
             conn = await self._checkout()
             exchange = conn.exchange = Exchange(no_body=request.method == "HEAD")
-            try:
-                await conn.write(request, settings.write_timeout)
-            except httpx.WriteError as exc:
-                # the server may have answered early (and closed): read that answer if any
+            steps = exchange_steps(exchange)
+            step = next_step(steps)
+            while step is not None:
                 try:
-                    while not exchange.head_done:
+                    if step == WRITE:
+                        await conn.write(request, settings.write_timeout)
+                    else:
                         await conn.wait(settings.read_timeout)
-                except httpx.TransportError:
-                    raise exc from None
-            while not exchange.head_done:
-                await conn.wait(settings.read_timeout)
+                except httpx.TransportError as exc:
+                    step = next_step(steps, exc)
+                else:
+                    step = next_step(steps)
         except BaseException:
             if conn is not None:
                 conn.close()
             self._slots.release()
             raise
-        extensions = {ORIGIN_EXTENSION: (method, request.path), "http_version": b"HTTP/1.1"}
-        body = _Body(self, conn, exchange, settings.read_timeout)
-        return httpx.Response(
-            exchange.status, headers=exchange.headers, stream=body, extensions=extensions
-        )
+        return response_for(exchange, request, _Body(self, conn, exchange, settings.read_timeout))
 
     async def _checkout(self) -> _Connection:
         if self._closed:

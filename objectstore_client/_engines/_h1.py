@@ -8,11 +8,13 @@ socket read brought as one piece.
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from typing import Any
 
 import httptools
 import httpx
 
+from .._pool import OutgoingRequest
 from .._sockets import arm_quickack, tune_socket
 from ._limits import (
     MAX_CHUNK_LINE_BYTES,
@@ -26,14 +28,19 @@ from ._limits import (
 
 __all__ = [
     "ORIGIN_EXTENSION",
+    "READ",
     "READ_BYTES",
+    "WRITE",
     "Exchange",
     "ResponseWatch",
     "WriteJoiner",
     "body_chunks",
     "arm_quickack",
     "chunk_frame",
+    "exchange_steps",
+    "next_step",
     "parse_error",
+    "response_for",
     "tune_socket",
 ]
 
@@ -93,6 +100,55 @@ def body_chunks(body: Any) -> Any:
     if body is None:
         return ()
     return (body,) if isinstance(body, (bytes, bytearray, memoryview)) else body
+
+
+#: The steps of one exchange that ``exchange_steps`` asks its engine to perform.
+WRITE = 0  # write the whole request
+READ = 1  # read once from the connection into the exchange
+
+
+def exchange_steps(exchange: Exchange) -> Generator[int, None, None]:
+    """Sending a request and reading its response head, without I/O: one ``WRITE``, then
+    ``READ`` until the head is parsed. Both engines perform these steps (``next_step``);
+    this is the one home of the rule that a write the server cut short is followed by reads
+    of the answer it may have sent before closing (a 413, a 401), and fails with the write
+    error only if there is none.
+    """
+    try:
+        yield WRITE
+    except httpx.WriteError as failed:
+        try:
+            while not exchange.head_done:
+                yield READ
+        except httpx.TransportError:
+            raise failed from None
+        return
+    while not exchange.head_done:
+        yield READ
+
+
+def next_step(
+    steps: Generator[int, None, None], failed: httpx.TransportError | None = None
+) -> int | None:
+    """The step after the one just performed (``failed``: its error, thrown into the steps,
+    which raise it or another); None once the response head is in."""
+    try:
+        return steps.send(None) if failed is None else steps.throw(failed)
+    except StopIteration:
+        return None
+
+
+def response_for(
+    exchange: Exchange,
+    request: OutgoingRequest,
+    stream: httpx.SyncByteStream | httpx.AsyncByteStream,
+) -> httpx.Response:
+    """The answer both engines give once the head is in: its body streams from ``stream``;
+    the extension names the request (base prefix included) for error messages."""
+    extensions = {ORIGIN_EXTENSION: (request.method, request.path), "http_version": b"HTTP/1.1"}
+    return httpx.Response(
+        exchange.status, headers=exchange.headers, stream=stream, extensions=extensions
+    )
 
 
 def parse_error(exc: Exception) -> httpx.RemoteProtocolError:
