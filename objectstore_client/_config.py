@@ -6,7 +6,8 @@
 key                 meaning
 ==================  ==========================================================================
 ``headers``         extra default headers for every request (merged over ``User-Agent``)
-``verify``          TLS verification: ``True``/``False``, a CA bundle path or an SSLContext
+``verify``          TLS verification: ``True`` (default: the system trust store, see
+                    ``tls_context``), ``False``, a CA file or directory, or an SSLContext
 ``cert``            client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``
 ``limits``          an ``httpx.Limits`` (default: 32 kept alive, more opened while all are
                     busy; AsyncClient on the httpx engine: at most 8, see
@@ -352,8 +353,8 @@ def tls_context(verify: Any = True, cert: Any = None) -> ssl.SSLContext:
     deprecation warnings.
 
     ``verify=True`` (the default) trusts the system store: ``ssl.create_default_context()``
-    loads OpenSSL's default paths, which honour ``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` (and
-    the Windows store), where company CAs are installed; httpx would use certifi's bundle.
+    loads OpenSSL's default paths, which honour ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``, where
+    company CAs are installed; httpx would use certifi's bundle.
     ``False`` turns verification off; a path is a CA bundle file or a hashed CA directory; an
     ``ssl.SSLContext`` is used as it is (``truststore.SSLContext`` for the macOS keychain).
     ``cert`` is a client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``.
