@@ -156,6 +156,10 @@ def parse_error(exc: Exception) -> httpx.RemoteProtocolError:
     return ResponseRefused(f"malformed HTTP response: {exc}")
 
 
+#: A header line's name and value, without ": " and CRLF, at most.
+_MAX_NAME_VALUE = MAX_LINE_BYTES - 4
+
+
 class _Stop(Exception):
     """Raised in a parser callback to stop parsing; the reason is in ``Exchange.error``."""
 
@@ -226,20 +230,42 @@ class Exchange:
             return
         if not self.head_done:
             room = MAX_HEAD_BYTES - self._head_bytes
-            if len(data) > room:
-                view = memoryview(data)
-                self._feed_head(view[:room])
-                if not self.head_done:
-                    raise over_limit("head", "MAX_HEAD_BYTES")
-                data = view[room:]
-            else:
+            if len(data) <= room:
                 self._feed_head(data)
                 return
-        self._feed_body(data)
+            view = memoryview(data)
+            self._feed_head(view[:room])
+            if not self.head_done:
+                raise over_limit("head", "MAX_HEAD_BYTES")
+            data = view[room:]
+            if not data:
+                return
+            if self.done:
+                self.trailing = True
+                self.keep_alive = False
+                return
+        self._progress = False
+        try:
+            self.parser.feed_data(data)
+        except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
+            self._refuse(exc)
+        if self._progress or self.done:
+            self._chunk_stall = 0
+            return
+        # no body byte and no chunk boundary in this read: chunk framing (size line,
+        # extensions) or trailers, which llhttp would take forever
+        self._chunk_stall += len(data)
+        if self._chunk_stall > MAX_CHUNK_LINE_BYTES:
+            raise over_limit(
+                "chunk framing (size line, extensions or trailers)", "MAX_CHUNK_LINE_BYTES"
+            )
 
     def _feed_head(self, data: Any) -> None:
         self._head_bytes += len(data)
-        self._parse(data)
+        try:
+            self.parser.feed_data(data)
+        except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
+            self._refuse(exc)
         if not self.head_done and not self.done:
             # the line in progress: an endless header value is refused at MAX_LINE_BYTES
             chunk = bytes(data)
@@ -248,36 +274,17 @@ class Exchange:
             if self._line_run > MAX_LINE_BYTES:
                 raise over_limit("header line", "MAX_LINE_BYTES")
 
-    def _feed_body(self, data: Any) -> None:
-        if not data or self.done:
-            if data:
-                self.trailing = True
-                self.keep_alive = False
+    def _refuse(self, exc: Exception) -> None:
+        """After the parser stopped: raise why, unless it stopped past the message's end."""
+        if self.error is not None:
+            raise self.error from None
+        if self.done:
+            self.trailing = True  # bytes after the message (another one, or not even HTTP)
+            self.keep_alive = False
             return
-        self._progress = False
-        self._parse(data)
-        if self._progress or self.done:
-            self._chunk_stall = 0
-            return
-        self._chunk_stall += len(data)
-        if self._chunk_stall > MAX_CHUNK_LINE_BYTES:
-            raise over_limit(
-                "chunk framing (size line, extensions or trailers)", "MAX_CHUNK_LINE_BYTES"
-            )
-
-    def _parse(self, data: Any) -> None:
-        try:
-            self.parser.feed_data(data)
-        except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
-            if self.error is not None:
-                raise self.error from None
-            if self.done:
-                self.trailing = True  # bytes after the message that are not even HTTP
-                self.keep_alive = False
-                return
-            if isinstance(exc, httptools.HttpParserUpgrade):
-                raise _switch_refused() from exc
-            raise parse_error(exc) from exc
+        if isinstance(exc, httptools.HttpParserUpgrade):
+            raise _switch_refused() from exc
+        raise parse_error(exc) from exc
 
     def _stop(self, error: ResponseRefused | None = None) -> None:
         self.error = error
@@ -319,9 +326,8 @@ class Exchange:
         self._fields += 1
         if self._fields > MAX_HEADERS:
             self._stop(over_limit("header count", "MAX_HEADERS"))
-        if len(name) + len(value) + 4 > MAX_LINE_BYTES:
+        if len(name) + len(value) > _MAX_NAME_VALUE:
             self._stop(over_limit("header line", "MAX_LINE_BYTES"))
-        self._line_run = 0
         if self.head_done:
             return  # a trailer: counted, not kept
         self.headers.append((name, value))
@@ -334,7 +340,6 @@ class Exchange:
     def on_headers_complete(self) -> None:
         parser = self.parser
         status = parser.get_status_code()
-        self._line_run = 0
         if status == 101 or parser.should_upgrade():
             self._stop(_switch_refused())
         if status < 200:
