@@ -6,7 +6,8 @@
 key                 meaning
 ==================  ==========================================================================
 ``headers``         extra default headers for every request (merged over ``User-Agent``)
-``verify``          TLS verification: ``True``/``False``, a CA bundle path or an SSLContext
+``verify``          TLS verification: ``True`` (default: the system trust store, see
+                    ``tls_context``), ``False``, a CA file or directory, or an SSLContext
 ``cert``            client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``
 ``limits``          an ``httpx.Limits`` (default: 32 kept alive, more opened while all are
                     busy; AsyncClient on the httpx engine: at most 8, see
@@ -32,6 +33,7 @@ key                 meaning
 
 from __future__ import annotations
 
+import os
 import ssl
 import warnings
 from collections.abc import Mapping
@@ -71,6 +73,7 @@ __all__ = [
     "NoCookies",
     "TransferConfig",
     "build_config",
+    "tls_context",
 ]
 
 SYNC_DEFAULT_LIMITS = httpx.Limits(
@@ -355,8 +358,49 @@ def build_config(
     for key in ("verify", "cert", "proxy"):
         if key in options:
             kwargs[key] = options.pop(key)
+    if url.scheme == "https":
+        # one context for every engine, built once (loading a trust store takes ~50 ms)
+        try:
+            kwargs["verify"] = tls_context(kwargs.pop("verify", True), kwargs.pop("cert", None))
+        except (OSError, ssl.SSLError, TypeError) as exc:
+            raise InvalidInput(f"invalid TLS settings (verify, cert, ca_certs): {exc}") from exc
     transport = options.pop("transport", None)
     return ClientConfig(url, retry, kwargs, transport)
+
+
+def tls_context(verify: Any = True, cert: Any = None) -> ssl.SSLContext:
+    """The TLS context for https, as urllib3 (and so upstream) builds it, without httpx's
+    deprecation warnings.
+
+    ``verify=True`` (the default) trusts the system store: ``ssl.create_default_context()``
+    loads OpenSSL's default paths, which honour ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``, where
+    company CAs are installed; httpx would use certifi's bundle.
+    ``False`` turns verification off; a path is a CA bundle file or a hashed CA directory; an
+    ``ssl.SSLContext`` is used as it is (``truststore.SSLContext`` for the macOS keychain).
+    ``cert`` is a client certificate: a path, or ``(cert, key)`` / ``(cert, key, password)``.
+    """
+    if isinstance(verify, ssl.SSLContext):
+        context = verify
+    elif verify is True:
+        context = ssl.create_default_context()
+    elif verify is False:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif isinstance(verify, (str, os.PathLike)):
+        where = os.fspath(verify)
+        if os.path.isdir(where):
+            context = ssl.create_default_context(capath=where)
+        else:
+            context = ssl.create_default_context(cafile=where)
+    else:
+        raise TypeError(f"verify must be a bool, a path or an ssl.SSLContext, not {verify!r}")
+    if cert:
+        if isinstance(cert, (str, os.PathLike)):
+            context.load_cert_chain(os.fspath(cert))
+        else:
+            context.load_cert_chain(*cert)
+    return context
 
 
 def _tls_options(options: dict[str, Any], kwargs: dict[str, Any]) -> None:

@@ -10,7 +10,8 @@
     │   └── ExpiryExtensionRejected extend_expiry: the server refused to extend (409)
     ├── TransportError          no usable HTTP response (.method, .path)
     │   ├── ConnectError        the connection could not be established
-    │   └── RequestTimeout      a connect, read, write or pool timeout expired
+    │   ├── RequestTimeout      a connect, read, write or pool timeout expired
+    │   └── ProtocolViolation   the response broke HTTP/1.1 or an engine limit (.limit)
     ├── InvalidInput            bad arguments, refused before any network call (also a ValueError)
     └── DecodeError             stored bytes labelled zstd do not decode, or end inside a frame
 
@@ -32,6 +33,7 @@ __all__ = [
     "MultipartCompleteError",
     "ObjectNotFound",
     "ObjectstoreError",
+    "ProtocolViolation",
     "RangeNotSatisfiable",
     "RequestError",
     "RequestTimeout",
@@ -227,6 +229,28 @@ class RequestTimeout(TransportError):
     """A connect, read, write or pool timeout expired."""
 
 
+class ProtocolViolation(TransportError):
+    """The server's response broke HTTP/1.1 (malformed, badly framed, cut short, a protocol
+    switch) or one of the engine's limits on what precedes a body.
+
+    ``limit`` names the limit it broke (``MAX_HEAD_BYTES``, ``MAX_LINE_BYTES``,
+    ``MAX_HEADERS``, ``MAX_REASON_BYTES``, ``MAX_CHUNK_LINE_BYTES``; see
+    docs/failure-semantics.md), or is None. The connection it came on is closed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        maybe_sent: bool = True,
+        limit: str | None = None,
+    ) -> None:
+        super().__init__(message, method=method, path=path, maybe_sent=maybe_sent)
+        self.limit = limit
+
+
 _E = TypeVar("_E", bound=ObjectstoreError)
 
 
@@ -272,6 +296,9 @@ def map_transport_error(
         return RequestTimeout(message, method=method, path=path, maybe_sent=not unsent)
     if isinstance(exc, httpx.ConnectError):
         return ConnectError(message, method=method, path=path, maybe_sent=False)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        limit = getattr(exc, "limit", None)
+        return ProtocolViolation(message, method=method, path=path, limit=limit)
     return TransportError(message, method=method, path=path)
 
 

@@ -1,4 +1,6 @@
-"""The default connection pool: httpcore driven directly, one mechanism for both drivers.
+"""What every engine shares on the way out (``RequestBuilder``: one request value,
+``OutgoingRequest``, for the httptools and the httpx engine alike), and the httpx engine's
+connection pool: httpcore driven directly, one mechanism for both drivers.
 
 Why not ``httpx.Client.send``: for a 1 KiB request, httpx's client layer (request building,
 URL parsing and merging, auth/redirect/cookie hooks, the transport's model conversions) costs
@@ -20,20 +22,26 @@ sends through an ``httpx.Client`` built with them, as is.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpcore
 import httpx
 
+from ._config import tls_context
 from ._constants import COALESCE_WRITE_BYTES
 from ._exceptions import server_of
 
 __all__ = [
+    "BODYLESS_METHODS",
     "CORE_ERRORS",
     "Coalescer",
+    "OutgoingRequest",
+    "RequestBuilder",
+    "StreamWatch",
     "Wire",
     "json_body",
     "origin",
@@ -119,6 +127,146 @@ class Coalescer:
         return held
 
 
+#: Methods whose request has no body unless one is given (no ``Content-Length: 0`` either).
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+#: CR, LF or NUL in a header name or value would inject lines into the request head.
+_UNSAFE_HEADER = re.compile(rb"[\r\n\x00]")
+
+
+class OutgoingRequest:
+    """One request as every engine sends it, built by ``RequestBuilder``.
+
+    ``target`` is the request target (the base URL's prefix, the encoded path, the query),
+    ``headers`` the header fields in the order they are sent (Host, the client's defaults,
+    the request's own, framing), ``body`` None, bytes-like or an (async) iterable of chunks,
+    ``chunked`` whether it goes with ``Transfer-Encoding: chunked``; ``path`` names the
+    request in error messages (the path as sent, base prefix included).
+    """
+
+    __slots__ = ("_common", "_own", "body", "chunked", "method", "path", "target")
+
+    def __init__(
+        self,
+        method: str,
+        target: bytes,
+        common: tuple[list[tuple[bytes, bytes]], bytes],
+        own: list[tuple[bytes, bytes]],
+        body: Any,
+        chunked: bool,
+        path: str,
+    ) -> None:
+        self.method = method
+        self.target = target
+        #: the fields every request of the client shares (Host, defaults), and their bytes
+        self._common = common
+        #: the request's own fields and its framing
+        self._own = own
+        self.body = body
+        self.chunked = chunked
+        self.path = path
+
+    @property
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """Every header field, in the order sent."""
+        return self._common[0] + self._own
+
+    def head(self) -> bytes:
+        """The HTTP/1.1 request head."""
+        lines = [self._common[1]]
+        lines += [k + b": " + v + b"\r\n" for k, v in self._own]
+        return b"%s %s HTTP/1.1\r\n%s\r\n" % (
+            self.method.encode("ascii"),
+            self.target,
+            b"".join(lines),
+        )
+
+
+class RequestBuilder:
+    """Builds every engine's requests for one base URL and the client's default headers:
+    what ``httpx.Client`` would send for the generated layer's ``build_request`` kwargs.
+
+    The one home of the base URL's path prefix on the way out: in the request target and in
+    the path that error messages name.
+    """
+
+    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        url: httpx.URL = http_kwargs["base_url"]
+        prefix = url.raw_path
+        self.prefix = prefix if prefix.endswith(b"/") else prefix + b"/"
+        self._prefix_text = self.prefix.decode("ascii")
+        # what httpx.Client sends by default, then the client's own headers
+        defaults = httpx.Headers({"Accept": "*/*", "Connection": "keep-alive"})
+        defaults.update(http_kwargs.get("headers") or {})
+        self._defaults = [(k, v, k.decode("latin-1").lower()) for k, v in defaults.raw]
+        self._default_names = frozenset(lower for _, _, lower in self._defaults)
+        self._host = (b"Host", url.netloc)
+        # Host and every default, serialised once: what most requests start with
+        self._usual = _common([self._host, *((k, v) for k, v, _ in self._defaults)])
+
+    def message_path(self, path: str) -> str:
+        """The path as sent, for error messages: the base URL's prefix, then ``path``."""
+        return self._prefix_text + path.lstrip("/")
+
+    def build(self, kwargs: Mapping[str, Any], content: Any, path: str) -> OutgoingRequest:
+        """The request for ``build_request``-style kwargs and a body (or None); ``path``
+        names it in messages. Raises ``httpx.LocalProtocolError`` for a header holding CR,
+        LF or NUL, before anything is sent."""
+        method = kwargs["method"].upper()
+        headers: Mapping[str, str] = kwargs.get("headers") or {}
+        if "json" in kwargs:
+            content, headers = json_body(kwargs["json"], headers)
+        given = {name.lower() for name in headers}
+        if "host" not in given and given.isdisjoint(self._default_names):
+            common = self._usual
+        else:
+            fields = [] if "host" in given else [self._host]
+            fields += [(k, v) for k, v, lower in self._defaults if lower not in given]
+            common = _common(fields)
+        own = [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
+        if own:
+            _check_fields(own)
+        chunked = "transfer-encoding" in given
+        if "content-length" not in given and not chunked:
+            if isinstance(content, (bytes, bytearray, memoryview)):
+                own.append((b"Content-Length", b"%d" % memoryview(content).nbytes))
+            elif content is not None:
+                own.append((b"Transfer-Encoding", b"chunked"))
+                chunked = True
+            elif method not in BODYLESS_METHODS:
+                own.append((b"Content-Length", b"0"))
+        target = request_target(self.prefix, kwargs)
+        return OutgoingRequest(
+            method, target, common, own, content, chunked, self.message_path(path)
+        )
+
+
+def _common(fields: list[tuple[bytes, bytes]]) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    _check_fields(fields)
+    return fields, b"".join([k + b": " + v + b"\r\n" for k, v in fields])
+
+
+def _check_fields(fields: list[tuple[bytes, bytes]]) -> None:
+    if fields and _UNSAFE_HEADER.search(b"".join([k + v for k, v in fields])):
+        raise httpx.LocalProtocolError("a header name or value contains CR, LF or NUL")
+
+
+class StreamWatch(Protocol):
+    """Follows the bytes of one httpcore connection (``_engines._h1.ResponseWatch``).
+
+    h11 keeps bytes that arrive after a response for the next one on the connection; the
+    watcher parses the responses too, and ``spoilt`` tells the pool not to reuse a
+    connection that had bytes past the end of a response.
+    """
+
+    spoilt: bool
+
+    def sent(self, data: bytes) -> None:
+        """Bytes written (a request head starts a new response to follow)."""
+
+    def received(self, data: bytes) -> None:
+        """Bytes read (``b""`` at EOF); may raise ``httpx.RemoteProtocolError``."""
+
+
 class Wire:
     """Turns planned requests into ``httpcore.Request`` and answers into ``httpx.Response``.
 
@@ -132,71 +280,68 @@ class Wire:
         http_kwargs: Mapping[str, Any],
         connection_pool: Callable[..., Any],
         stream: Callable[[Any], httpx.SyncByteStream | httpx.AsyncByteStream],
+        watch: Callable[[], StreamWatch] | None = None,
     ) -> None:
         url: httpx.URL = http_kwargs["base_url"]
         self._scheme = url.raw_scheme
         self._host = url.raw_host
         self._port = url.port
-        prefix = url.raw_path
-        self._prefix = prefix if prefix.endswith(b"/") else prefix + b"/"
-        # what httpx.Client would send by default, then the client's headers
-        defaults = httpx.Headers({"Accept": "*/*", "Connection": "keep-alive"})
-        defaults.update(http_kwargs["headers"])
-        self._defaults = [(k, v, k.decode("ascii").lower()) for k, v in defaults.raw]
-        self._host_header = (b"Host", url.netloc)
+        self.builder = RequestBuilder(http_kwargs)
         self._timeout = httpx.Timeout(http_kwargs["timeout"]).as_dict()
         limits: httpx.Limits = http_kwargs["limits"]
         ssl_context = None
         if url.scheme == "https":
-            ssl_context = httpx.create_ssl_context(
-                verify=http_kwargs.get("verify", True), cert=http_kwargs.get("cert")
-            )
+            ssl_context = tls_context(http_kwargs.get("verify", True), http_kwargs.get("cert"))
         options: dict[str, Any] = {
             "ssl_context": ssl_context,
             "max_connections": limits.max_connections,
             "max_keepalive_connections": limits.max_keepalive_connections,
             "keepalive_expiry": limits.keepalive_expiry,
+            "watch": watch,
         }
+        self._connection_pool = connection_pool
+        self._options = options
         self.pool: Any = connection_pool(**options)
+        #: The process the pool was opened in (``forked``).
+        self.pid = os.getpid()
         self._stream = stream
+
+    def forked(self) -> None:
+        """In a child forked since the pool opened: replace the pool by an empty one (the
+        inherited connections share their sockets with the parent, which still uses them)."""
+        if self.pid != os.getpid():
+            self.pool = self._connection_pool(**self._options)
+            self.pid = os.getpid()
 
     @staticmethod
     def usable(http_kwargs: Mapping[str, Any]) -> bool:
         """Whether the options leave the connection handling to the SDK (no transport, proxy)."""
         return http_kwargs.get("transport") is None and http_kwargs.get("proxy") is None
 
-    def request(self, kwargs: Mapping[str, Any], content: Any) -> httpcore.Request:
+    def request(
+        self, kwargs: Mapping[str, Any], content: Any, path: str | None = None
+    ) -> httpcore.Request:
         """The httpcore request for ``build_request``-style kwargs and a body (or None)."""
-        target = request_target(self._prefix, kwargs)
-        method = kwargs["method"].upper()
-        headers: Mapping[str, str] = kwargs["headers"]
-        if "json" in kwargs:
-            content, headers = json_body(kwargs["json"], headers)
-        given = {name.lower() for name in headers}
-        raw = [(k, v) for k, v, lower in self._defaults if lower not in given]
-        if "host" not in given:
-            raw.append(self._host_header)
-        raw += [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
-        if "content-length" not in given and "transfer-encoding" not in given:
-            if isinstance(content, (bytes, bytearray)):
-                raw.append((b"Content-Length", str(len(content)).encode("ascii")))
-            elif content is not None:
-                raw.append((b"Transfer-Encoding", b"chunked"))
-            elif method in ("POST", "PUT", "PATCH"):
-                raw.append((b"Content-Length", b"0"))
+        return self.core_request(self.builder.build(kwargs, content, path or kwargs["url"]))
+
+    def core_request(self, request: OutgoingRequest) -> httpcore.Request:
+        """The httpcore form of a built request."""
+        body = request.body
+        if isinstance(body, memoryview):
+            body = (body,)  # httpcore takes bytes or an iterable of chunks
         return httpcore.Request(
-            method.encode("ascii"),
-            httpcore.URL(scheme=self._scheme, host=self._host, port=self._port, target=target),
-            headers=raw,
-            content=content,
+            request.method.encode("ascii"),
+            httpcore.URL(
+                scheme=self._scheme, host=self._host, port=self._port, target=request.target
+            ),
+            headers=request.headers,
+            content=body,
             extensions={"timeout": self._timeout},
         )
 
-    def response(self, answer: httpcore.Response, method: str, path: str) -> httpx.Response:
-        """The httpx response (body unread) for httpcore's answer."""
-        # the path as sent (with the base URL's prefix), for messages
-        sent = self._prefix.decode("ascii").rstrip("/") + "/" + path.lstrip("/")
-        extensions = {**answer.extensions, _ORIGIN: (method, sent)}
+    def response(self, answer: httpcore.Response, request: OutgoingRequest) -> httpx.Response:
+        """The httpx response (body unread) for httpcore's answer to ``request``."""
+        extensions = {**answer.extensions, _ORIGIN: (request.method, request.path)}
         return httpx.Response(
             answer.status,
             headers=answer.headers,

@@ -8,22 +8,26 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 import httpcore
 import httpx
 
 from ._constants import SOCKET_READ_BYTES
-from ._pool import CORE_ERRORS, Coalescer, to_httpx_error
+from ._pool import CORE_ERRORS, Coalescer, StreamWatch, to_httpx_error
 from ._sockets import arm_quickack
 
 __all__ = ["AsyncBigReadBackend", "AsyncResponseStream", "connection_pool"]
 
 
 class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
-    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+    def __init__(
+        self, stream: httpcore.AsyncNetworkStream, watch: StreamWatch | None = None
+    ) -> None:
         self._stream = stream
+        #: follows the responses: a connection with bytes past a response is not reused
+        self._watch = watch
         self._writes = Coalescer()
         # re-arming quick ACKs before each read ends the delayed-ACK stall (_sockets)
         self._sock: socket.socket | None = stream.get_extra_info("socket")
@@ -36,9 +40,14 @@ class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
                 await self._stream.write(held, timeout)
         if self._sock is not None:
             arm_quickack(self._sock)
-        return await self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
+        data = await self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
+        if self._watch is not None:
+            self._watch.received(data)
+        return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if self._watch is not None:
+            self._watch.sent(buffer)
         for data in self._writes.plan(buffer):
             if data:
                 await self._stream.write(data, timeout)
@@ -53,17 +62,25 @@ class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
         inner = await self._stream.start_tls(ssl_context, server_hostname, timeout)
-        return _AsyncBigReadStream(inner)
+        return _AsyncBigReadStream(inner, self._watch)
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._watch is not None and self._watch.spoilt:
+            # httpcore closes an idle connection that is readable instead of reusing it
+            return True
         return self._stream.get_extra_info(info)
 
 
 class AsyncBigReadBackend(httpcore.AsyncNetworkBackend):
     """httpcore's default backend, reading up to ``SOCKET_READ_BYTES`` per call."""
 
-    def __init__(self, backend: httpcore.AsyncNetworkBackend | None = None) -> None:
+    def __init__(
+        self,
+        backend: httpcore.AsyncNetworkBackend | None = None,
+        watch: Callable[[], StreamWatch] | None = None,
+    ) -> None:
         self._backend = backend or httpcore.AnyIOBackend()
+        self._watch = watch
 
     async def connect_tcp(
         self,
@@ -74,7 +91,7 @@ class AsyncBigReadBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _AsyncBigReadStream(stream)
+        return _AsyncBigReadStream(stream, self._watch() if self._watch is not None else None)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -106,6 +123,10 @@ class AsyncResponseStream(httpx.AsyncByteStream):
             raise to_httpx_error(exc) from exc
 
 
-def connection_pool(**options: Any) -> httpcore.AsyncConnectionPool:
-    """httpcore's pool with ``options``, on the big-read backend."""
-    return httpcore.AsyncConnectionPool(network_backend=AsyncBigReadBackend(), **options)
+def connection_pool(
+    watch: Callable[[], StreamWatch] | None = None, **options: Any
+) -> httpcore.AsyncConnectionPool:
+    """httpcore's pool with ``options``, on the big-read backend; ``watch`` makes the
+    watcher of each new connection (see ``_pool.StreamWatch``)."""
+    backend = AsyncBigReadBackend(watch=watch)
+    return httpcore.AsyncConnectionPool(network_backend=backend, **options)

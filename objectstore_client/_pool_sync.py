@@ -9,22 +9,24 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpcore
 import httpx
 
 from ._constants import SOCKET_READ_BYTES
-from ._pool import CORE_ERRORS, Coalescer, to_httpx_error
+from ._pool import CORE_ERRORS, Coalescer, StreamWatch, to_httpx_error
 from ._sockets import arm_quickack
 
 __all__ = ["BigReadBackend", "ResponseStream", "connection_pool"]
 
 
 class _BigReadStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
+    def __init__(self, stream: httpcore.NetworkStream, watch: StreamWatch | None = None) -> None:
         self._stream = stream
+        #: follows the responses: a connection with bytes past a response is not reused
+        self._watch = watch
         self._writes = Coalescer()
         # re-arming quick ACKs before each read ends the delayed-ACK stall (_sockets)
         self._sock: socket.socket | None = stream.get_extra_info("socket")
@@ -37,9 +39,14 @@ class _BigReadStream(httpcore.NetworkStream):
                 self._stream.write(held, timeout)
         if self._sock is not None:
             arm_quickack(self._sock)
-        return self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
+        data = self._stream.read(max(max_bytes, SOCKET_READ_BYTES), timeout)
+        if self._watch is not None:
+            self._watch.received(data)
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if self._watch is not None:
+            self._watch.sent(buffer)
         for data in self._writes.plan(buffer):
             if data:
                 self._stream.write(data, timeout)
@@ -54,17 +61,25 @@ class _BigReadStream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         inner = self._stream.start_tls(ssl_context, server_hostname, timeout)
-        return _BigReadStream(inner)
+        return _BigReadStream(inner, self._watch)
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._watch is not None and self._watch.spoilt:
+            # httpcore closes an idle connection that is readable instead of reusing it
+            return True
         return self._stream.get_extra_info(info)
 
 
 class BigReadBackend(httpcore.NetworkBackend):
     """httpcore's default backend, reading up to ``SOCKET_READ_BYTES`` per call."""
 
-    def __init__(self, backend: httpcore.NetworkBackend | None = None) -> None:
+    def __init__(
+        self,
+        backend: httpcore.NetworkBackend | None = None,
+        watch: Callable[[], StreamWatch] | None = None,
+    ) -> None:
         self._backend = backend or httpcore.SyncBackend()
+        self._watch = watch
 
     def connect_tcp(
         self,
@@ -75,7 +90,7 @@ class BigReadBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _BigReadStream(stream)
+        return _BigReadStream(stream, self._watch() if self._watch is not None else None)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -106,6 +121,10 @@ class ResponseStream(httpx.SyncByteStream):
             raise to_httpx_error(exc) from exc
 
 
-def connection_pool(**options: Any) -> httpcore.ConnectionPool:
-    """httpcore's pool with ``options``, on the big-read backend."""
-    return httpcore.ConnectionPool(network_backend=BigReadBackend(), **options)
+def connection_pool(
+    watch: Callable[[], StreamWatch] | None = None, **options: Any
+) -> httpcore.ConnectionPool:
+    """httpcore's pool with ``options``, on the big-read backend; ``watch`` makes the
+    watcher of each new connection (see ``_pool.StreamWatch``)."""
+    backend = BigReadBackend(watch=watch)
+    return httpcore.ConnectionPool(network_backend=backend, **options)

@@ -17,9 +17,9 @@ PUBLIC = {
         "GetResponse", "GetResult", "HeadResult", "InvalidInput", "Metadata", "MetricsBackend",
         "MultipartCompleteError", "MultipartUpload", "NoOpMetricsBackend", "ObjectNotFound",
         "ObjectstoreError", "OperationError", "PartInfo", "Payload", "Permission",
-        "ProgressEvent", "PutResult", "RangeNotSatisfiable", "RangeResult", "RequestError",
-        "RequestTimeout", "RetryNotice", "RetryPolicy", "Scope", "SecretKey", "Session",
-        "TimeToIdle", "TimeToLive",
+        "ProgressEvent", "ProtocolViolation", "PutResult", "RangeNotSatisfiable", "RangeResult",
+        "RequestError", "RequestTimeout", "RetryNotice", "RetryPolicy", "Scope", "SecretKey",
+        "Session", "TimeToIdle", "TimeToLive",
         "TokenGenerator", "TokenProvider", "TransferConfig", "TransportError", "Usecase",
         "guess_mime_type", "parse_accept_encoding",
     ],
@@ -44,7 +44,8 @@ PUBLIC = {
     ],
     "objectstore_client.errors": [
         "ConnectError", "DecodeError", "ExpiryExtensionRejected", "InvalidInput",
-        "MultipartCompleteError", "ObjectNotFound", "ObjectstoreError", "RangeNotSatisfiable",
+        "MultipartCompleteError", "ObjectNotFound", "ObjectstoreError", "ProtocolViolation",
+        "RangeNotSatisfiable",
         "RequestError", "RequestTimeout", "TransportError", "raise_for_status",
     ],
     "objectstore_client.utils": [

@@ -1,7 +1,8 @@
 """HTTP engines: how the SDK's planned requests reach the server.
 
 Every engine takes the generated layer's ``build_request`` kwargs (method, encoded path,
-params, headers, ``json``) plus the body, sends them, and answers with an ``httpx.Response``
+params, headers, ``json``) plus the body, turns them into the one request value every engine
+sends (``_pool.RequestBuilder``), sends it, and answers with an ``httpx.Response``
 whose body streams from the connection (read it or close it to free the connection). Engines
 raise httpx's transport errors; the drivers turn them into the SDK's typed errors with
 ``_exceptions.map_transport_error`` (ConnectError, RequestTimeout, TransportError), so retry

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import os
 import socket
 import ssl
 import time
@@ -18,16 +19,19 @@ from typing import Any
 
 import httpx
 
+from .._pool import OutgoingRequest, RequestBuilder
 from ._h1 import (
-    ORIGIN_EXTENSION,
     READ_BYTES,
+    WRITE,
     Exchange,
     WriteJoiner,
     arm_quickack,
     body_chunks,
+    exchange_steps,
+    next_step,
+    response_for,
     tune_socket,
 )
-from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
 __all__ = ["AsyncH1Engine"]
@@ -57,6 +61,8 @@ class _Connection(asyncio.BufferedProtocol):
         self._drained: asyncio.Future[None] | None = None
         self._paused = False
         self.idle_since = 0.0
+        #: The process that opened it: a forked child shares the socket, never uses it.
+        self.pid = os.getpid()
 
     # -- asyncio callbacks --------------------------------------------------------------
 
@@ -147,6 +153,8 @@ class _Connection(asyncio.BufferedProtocol):
 
     async def wait(self, timeout: float | None) -> None:
         """Until the parser makes progress (or the connection ends)."""
+        if self.pid != os.getpid():
+            raise httpx.ReadError("the connection belongs to the parent process (os.fork)")
         if self.error is not None:
             raise self.error
         if self.closed:
@@ -167,12 +175,12 @@ class _Connection(asyncio.BufferedProtocol):
         if self.error is not None:
             raise self.error
 
-    async def write(self, request: Prepared, timeout: float | None) -> None:
+    async def write(self, request: OutgoingRequest, timeout: float | None) -> None:
         transport = self.transport
         assert transport is not None
         if self._sock is not None:
             arm_quickack(self._sock)
-        joiner = WriteJoiner(request.head, request.chunked)
+        joiner = WriteJoiner(request.head(), request.chunked)
         async for chunk in _aiter(body_chunks(request.body)):
             due = joiner.add(chunk)
             if due is not None:
@@ -204,7 +212,10 @@ class _Connection(asyncio.BufferedProtocol):
     def close(self) -> None:
         self.closed = True
         if self.transport is not None:
-            self.transport.close()
+            # nothing is pending here (an exchange is over, or broken): abort frees the
+            # socket at once, where a TLS close would wait for the server's close_notify and
+            # could outlive the event loop
+            self.transport.abort()
 
 
 async def _aiter(chunks: Any) -> AsyncIterator[Any]:
@@ -311,43 +322,43 @@ class AsyncH1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = HeadBuilder(http_kwargs)
+        self._builder = RequestBuilder(http_kwargs)
         self._idle: list[_Connection] = []
         self._slots = _Slots(settings.max_connections)
         self._closed = False
+        self._pid = os.getpid()
 
     async def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
     ) -> httpx.Response:
         """Send one request; the response body is streamed (read or close it)."""
-        request = self._builder.build(kwargs, content)
+        request = self._builder.build(kwargs, content, path)
         settings = self._settings
+        if self._pid != os.getpid():
+            self._forked()  # before taking a slot: the child's slots are new
         await self._slots.acquire(settings.pool_timeout)
         conn: _Connection | None = None
         try:
             conn = await self._checkout()
             exchange = conn.exchange = Exchange(no_body=request.method == "HEAD")
-            try:
-                await conn.write(request, settings.write_timeout)
-            except httpx.WriteError as exc:
-                # the server may have answered early (and closed): read that answer if any
+            steps = exchange_steps(exchange)
+            step = next_step(steps)
+            while step is not None:
                 try:
-                    while not exchange.head_done:
+                    if step == WRITE:
+                        await conn.write(request, settings.write_timeout)
+                    else:
                         await conn.wait(settings.read_timeout)
-                except httpx.TransportError:
-                    raise exc from None
-            while not exchange.head_done:
-                await conn.wait(settings.read_timeout)
+                except httpx.TransportError as exc:
+                    step = next_step(steps, exc)
+                else:
+                    step = next_step(steps)
         except BaseException:
             if conn is not None:
                 conn.close()
             self._slots.release()
             raise
-        extensions = {ORIGIN_EXTENSION: (method, path), "http_version": b"HTTP/1.1"}
-        body = _Body(self, conn, exchange, settings.read_timeout)
-        return httpx.Response(
-            exchange.status, headers=exchange.headers, stream=body, extensions=extensions
-        )
+        return response_for(exchange, request, _Body(self, conn, exchange, settings.read_timeout))
 
     async def _checkout(self) -> _Connection:
         if self._closed:
@@ -360,6 +371,17 @@ class AsyncH1Engine:
                 return conn
             conn.close()
         return await self._connect()
+
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: start with an empty pool.
+
+        The inherited connections share their sockets with the parent and belong to the
+        parent's event loop: they are dropped untouched (closing them would go through that
+        loop, and the parent's copies must stay open).
+        """
+        self._idle = []
+        self._slots = _Slots(self._settings.max_connections)
+        self._pid = os.getpid()
 
     async def _connect(self) -> _Connection:
         settings = self._settings
@@ -380,6 +402,8 @@ class AsyncH1Engine:
         return conn
 
     def _release(self, conn: _Connection, reuse: bool) -> None:
+        if conn.pid != os.getpid():
+            return  # in a forked child, a response the parent had open: not ours to pool
         conn.exchange = None
         keep = reuse and not conn.closed and not self._closed
         if keep and len(self._idle) < self._settings.max_keepalive:

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from .._config import tls_context
+
 __all__ = ["Settings"]
 
 
@@ -36,6 +38,4 @@ class Settings:
         self.keepalive_expiry: float | None = limits.keepalive_expiry
         self.ssl_context: ssl.SSLContext | None = None
         if url.scheme == "https":
-            self.ssl_context = httpx.create_ssl_context(
-                verify=http_kwargs.get("verify", True), cert=http_kwargs.get("cert")
-            )
+            self.ssl_context = tls_context(http_kwargs.get("verify", True), http_kwargs.get("cert"))

@@ -7,6 +7,7 @@ ours, so ``TCP_QUICKACK`` is re-armed before every read (see ``_h1.arm_quickack`
 from __future__ import annotations
 
 import contextlib
+import os
 import select
 import socket
 import ssl
@@ -17,16 +18,19 @@ from typing import Any
 
 import httpx
 
+from .._pool import OutgoingRequest, RequestBuilder
 from ._h1 import (
-    ORIGIN_EXTENSION,
     READ_BYTES,
+    WRITE,
     Exchange,
     WriteJoiner,
     arm_quickack,
     body_chunks,
+    exchange_steps,
+    next_step,
+    response_for,
     tune_socket,
 )
-from ._request import HeadBuilder, Prepared
 from ._settings import Settings
 
 __all__ = ["H1Engine"]
@@ -38,10 +42,12 @@ _poll = getattr(select, "poll", None)
 class _Connection:
     """One kept-alive connection: writes requests, reads responses."""
 
-    __slots__ = ("_buffer", "_view", "idle_since", "sock")
+    __slots__ = ("_buffer", "_view", "idle_since", "pid", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        #: The process that opened it: a forked child shares the socket, never uses it.
+        self.pid = os.getpid()
         self._buffer = bytearray(READ_BYTES)
         self._view = memoryview(self._buffer)
         self.idle_since = 0.0
@@ -60,11 +66,11 @@ class _Connection:
         except (OSError, ValueError):
             return False
 
-    def write(self, request: Prepared, timeout: float | None) -> None:
+    def write(self, request: OutgoingRequest, timeout: float | None) -> None:
         sock = self.sock
         sock.settimeout(timeout)
         try:
-            joiner = WriteJoiner(request.head, request.chunked)
+            joiner = WriteJoiner(request.head(), request.chunked)
             for chunk in body_chunks(request.body):
                 due = joiner.add(chunk)
                 if due is not None:
@@ -80,6 +86,8 @@ class _Connection:
 
     def read_into(self, exchange: Exchange, timeout: float | None) -> None:
         """One socket read, parsed into ``exchange``."""
+        if self.pid != os.getpid():
+            raise httpx.ReadError("the connection belongs to the parent process (os.fork)")
         sock = self.sock
         sock.settimeout(timeout)
         arm_quickack(sock)
@@ -154,7 +162,7 @@ class H1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = HeadBuilder(http_kwargs)
+        self._builder = RequestBuilder(http_kwargs)
         self._idle: list[_Connection] = []
         self._lock = threading.Lock()
         self._slots: threading.BoundedSemaphore | _Uncapped = (
@@ -163,13 +171,16 @@ class H1Engine:
             else threading.BoundedSemaphore(settings.max_connections)
         )
         self._closed = False
+        self._pid = os.getpid()
 
     def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
     ) -> httpx.Response:
         """Send one request; the response body is streamed (read or close it)."""
-        request = self._builder.build(kwargs, content)
+        request = self._builder.build(kwargs, content, path)
         settings = self._settings
+        if self._pid != os.getpid():
+            self._forked()  # before taking a slot: the child's slots are new
         wait = -1 if settings.pool_timeout is None else settings.pool_timeout
         if not self._slots.acquire(timeout=wait):
             raise httpx.PoolTimeout("no connection became free within the pool timeout")
@@ -177,27 +188,24 @@ class H1Engine:
         try:
             conn = self._checkout()
             exchange = Exchange(no_body=request.method == "HEAD")
-            try:
-                conn.write(request, settings.write_timeout)
-            except httpx.WriteError as exc:
-                # the server may have answered early (and closed): read that answer if any
+            steps = exchange_steps(exchange)
+            step = next_step(steps)
+            while step is not None:
                 try:
-                    while not exchange.head_done:
+                    if step == WRITE:
+                        conn.write(request, settings.write_timeout)
+                    else:
                         conn.read_into(exchange, settings.read_timeout)
-                except httpx.TransportError:
-                    raise exc from None
-            while not exchange.head_done:
-                conn.read_into(exchange, settings.read_timeout)
+                except httpx.TransportError as exc:
+                    step = next_step(steps, exc)
+                else:
+                    step = next_step(steps)
         except BaseException:
             if conn is not None:
                 conn.close()
             self._slots.release()
             raise
-        extensions = {ORIGIN_EXTENSION: (method, path), "http_version": b"HTTP/1.1"}
-        body = _Body(self, conn, exchange, settings.read_timeout)
-        return httpx.Response(
-            exchange.status, headers=exchange.headers, stream=body, extensions=extensions
-        )
+        return response_for(exchange, request, _Body(self, conn, exchange, settings.read_timeout))
 
     def _checkout(self) -> _Connection:
         now = time.monotonic()
@@ -213,6 +221,23 @@ class H1Engine:
                 return conn
             conn.close()
         return _Connection(self._connect())
+
+    def _forked(self) -> None:
+        """In a child after ``os.fork()``: start with an empty pool.
+
+        The inherited sockets are the parent's too (reading one would take the parent's
+        responses), so they are closed here (the parent's copies stay open) and the lock
+        and slots, which another thread of the parent may have held, are new.
+        """
+        idle, self._idle = self._idle, []
+        self._lock = threading.Lock()
+        max_connections = self._settings.max_connections
+        self._slots = (
+            _Uncapped() if max_connections is None else threading.BoundedSemaphore(max_connections)
+        )
+        self._pid = os.getpid()
+        for conn in idle:
+            conn.close()
 
     def _connect(self) -> socket.socket:
         settings = self._settings
@@ -234,6 +259,10 @@ class H1Engine:
         return sock
 
     def _release(self, conn: _Connection, reuse: bool) -> None:
+        if conn.pid != os.getpid():
+            # in a forked child, a response the parent had open: its slot is the parent's
+            conn.close()
+            return
         keep = reuse and not self._closed
         if keep:
             conn.idle_since = time.monotonic()

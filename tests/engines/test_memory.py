@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
+from objectstore_client._exceptions import ProtocolViolation, map_transport_error
 from tests.engines.conftest import EngineFactory
 from tests.engines.rawserver import Connection, RawServer, ok
 
@@ -93,3 +96,44 @@ async def test_upload_memory_is_bounded(make_engine: EngineFactory, traced: None
         peak = _peak_since_reset()
     assert sizes == [BLOCKS * len(BLOCK)]
     assert peak < LIMIT, f"peak {peak / 2**20:.1f} MiB while uploading"
+
+
+#: What a hostile server sends forever, before any body: each must be refused.
+_ENDLESS = {
+    "header-lines": (b"HTTP/1.1 200 OK\r\n", b"x-more: header line\r\n" * 2048),
+    "header-value": (b"HTTP/1.1 200 OK\r\nx-long: ", b"v" * 65536),
+    "reason-phrase": (b"HTTP/1.1 200 ", b"O" * 65536),
+    "interim-responses": (b"", b"HTTP/1.1 100 Continue\r\n\r\n" * 2048),
+    "chunk-extension": (
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1;x=",
+        b"e" * 65536,
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(_ENDLESS))
+async def test_an_endless_head_is_refused_quickly_at_bounded_memory(
+    make_engine: EngineFactory, traced: None, shape: str
+) -> None:
+    """Bytes keep flowing, so no read timeout fires: only the limits stop it."""
+    start, forever = _ENDLESS[shape]
+
+    def handler(conn: Connection) -> None:
+        if conn.read_request() is not None:
+            conn.send(start)
+            for _ in range(4096):  # 256 MiB at most, far beyond every limit; stops on close
+                conn.sock.sendall(forever)
+
+    with RawServer(handler) as server:
+        engine = make_engine(server.url)
+        tracemalloc.reset_peak()
+        started = time.monotonic()
+        with pytest.raises(httpx.RemoteProtocolError) as caught:
+            response = await engine.send("GET", "/k")
+            await engine.read(response)
+        elapsed = time.monotonic() - started
+        peak = _peak_since_reset()
+    error = map_transport_error(caught.value, "GET", "/k")
+    assert isinstance(error, ProtocolViolation)
+    assert elapsed < 5, f"refused after {elapsed:.1f} s"
+    assert peak < LIMIT, f"peak {peak / 2**20:.1f} MiB"

@@ -10,8 +10,8 @@ import pytest
 
 from objectstore_client._engines import _h1, choose_engine
 from objectstore_client._engines._async import open_engine as open_async_engine
-from objectstore_client._engines._request import HeadBuilder
 from objectstore_client._engines._sync import open_engine as open_sync_engine
+from objectstore_client._pool import RequestBuilder
 from tests.engines.conftest import http_kwargs
 
 URL = "http://127.0.0.1:1"
@@ -64,24 +64,27 @@ async def test_async_mock_transport_through_the_interface() -> None:
 def test_request_head_matches_httpx() -> None:
     """The serialised head carries what httpx.Client would send for the same kwargs."""
     kwargs = http_kwargs("http://example.test:8080/base")
-    head = HeadBuilder(kwargs).build(
+    request = RequestBuilder(kwargs).build(
         {"method": "put", "url": "/v1/a%2Fb", "headers": {"Accept": "x/y"}, "params": {"q": 1}},
         b"abc",
+        "/v1/a%2Fb",
     )
-    assert head.head.startswith(b"PUT /base/v1/a%2Fb?q=1 HTTP/1.1\r\n")
-    lines = head.head.split(b"\r\n")
+    head = request.head()
+    assert head.startswith(b"PUT /base/v1/a%2Fb?q=1 HTTP/1.1\r\n")
+    lines = head.split(b"\r\n")
     assert b"Host: example.test:8080" in lines
     assert b"Accept: x/y" in lines and b"Accept: */*" not in lines
-    assert b"Content-Length: 3" in lines and head.chunked is False
-    assert head.head.endswith(b"\r\n\r\n")
+    assert b"Content-Length: 3" in lines and request.chunked is False
+    assert head.endswith(b"\r\n\r\n")
+    assert request.path == "/base/v1/a%2Fb"
 
 
 def test_json_body_like_httpx() -> None:
-    prepared = HeadBuilder(http_kwargs(URL)).build(
-        {"method": "POST", "url": "/b", "headers": {}, "json": {"k": "ü"}}, None
+    prepared = RequestBuilder(http_kwargs(URL)).build(
+        {"method": "POST", "url": "/b", "headers": {}, "json": {"k": "ü"}}, None, "/b"
     )
     assert prepared.body == '{"k":"ü"}'.encode()
-    assert b"Content-Type: application/json\r\n" in prepared.head
+    assert b"Content-Type: application/json\r\n" in prepared.head()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="TCP_QUICKACK is Linux-only")

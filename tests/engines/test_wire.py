@@ -16,11 +16,13 @@ import pytest
 
 from objectstore_client._exceptions import (
     ConnectError,
+    ProtocolViolation,
     RequestTimeout,
     TransportError,
     map_transport_error,
 )
-from tests.engines.conftest import EngineFactory
+from objectstore_client._pool import origin
+from tests.engines.conftest import VARIANTS, EngineAdapter, EngineFactory, http_kwargs
 from tests.engines.rawserver import Connection, RawServer, Request, ok, serve_forever
 
 
@@ -203,7 +205,7 @@ async def test_server_closes_mid_body(make_engine: EngineFactory) -> None:
         response = await engine.send("GET", "/k")
         with pytest.raises(httpx.TransportError) as caught:
             await engine.read(response)
-    assert type(_sdk_error(caught.value)) is TransportError
+    assert type(_sdk_error(caught.value)) is ProtocolViolation
 
 
 async def test_malformed_response(make_engine: EngineFactory) -> None:
@@ -215,7 +217,7 @@ async def test_malformed_response(make_engine: EngineFactory) -> None:
         engine = make_engine(server.url)
         with pytest.raises(httpx.RemoteProtocolError) as caught:
             await engine.send("GET", "/k")
-    assert type(_sdk_error(caught.value)) is TransportError
+    assert type(_sdk_error(caught.value)) is ProtocolViolation
 
 
 async def test_pool_timeout(make_engine: EngineFactory) -> None:
@@ -243,3 +245,45 @@ async def test_closing_a_response_early_frees_its_slot(make_engine: EngineFactor
             response = await engine.send("GET", "/k")
             await engine.close_response(response)
         assert await engine.read(await engine.send("GET", "/k")) == b"y" * 100_000
+
+
+async def test_errors_name_the_path_with_the_base_prefix(make_engine: EngineFactory) -> None:
+    """A body cut short: the error names the path as sent, base prefix included."""
+
+    def handler(conn: Connection) -> None:
+        conn.read_request()
+        conn.send(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc")
+
+    with RawServer(handler) as server:
+        engine = make_engine(server.url + "/base")
+        response = await engine.send("GET", "/v1/k")
+        assert origin(response) == ("GET", "/base/v1/k")
+        with pytest.raises(httpx.TransportError) as caught:
+            await engine.read(response)
+    error = map_transport_error(caught.value, *origin(response))
+    assert error.path == "/base/v1/k" and "GET /base/v1/k" in str(error)
+
+
+async def test_every_engine_sends_the_same_head() -> None:
+    """One request builder: the same fields, in the same order, from every engine."""
+    seen: list[list[tuple[bytes, bytes]]] = []
+
+    def handler(conn: Connection) -> None:
+        while (request := conn.read_request(keep_body=True)) is not None:
+            seen.append([(request.method, request.target), *request.headers.items()])
+            conn.send(ok())
+
+    with RawServer(handler) as server:
+        for name, kind in VARIANTS:
+            engine = EngineAdapter(name, kind, http_kwargs(server.url + "/p"))
+            for method, content in (("PUT", b"abc"), ("POST", None), ("GET", None)):
+                headers = {"X-Sn-Meta": "v"}
+                await engine.read(await engine.send(method, "/a%20b", content, headers))
+            await engine.close()
+    per_engine = [seen[i : i + 3] for i in range(0, len(seen), 3)]
+    assert len(per_engine) == len(VARIANTS)
+    assert all(heads == per_engine[0] for heads in per_engine)
+    put, post, get = per_engine[0]
+    assert put[0] == (b"PUT", b"/p/a%20b") and (b"content-length", b"3") in put
+    assert (b"content-length", b"0") in post
+    assert not any(name == b"content-length" for name, _ in get[1:])
