@@ -20,10 +20,9 @@ from ._core.retry import RetryPolicy
 from ._core.tokens import SecretKey, TokenCache, check_token
 from ._core.urls import BaseUrl
 from ._engines import EngineName, choose_engine
-from ._exceptions import InvalidInput, TransportError
+from ._exceptions import InvalidInput
 from ._models import Scope, Usecase
 from ._tracing import trace_header_source
-from ._transport_errors import transport_error
 
 __all__ = ["BaseClient"]
 
@@ -111,9 +110,6 @@ class BaseClient:
                 )
             except Exception:  # a broken metrics backend must not fail requests
                 _log.exception("metrics backend failed for %s", record.name)
-
-    def _transport_error(self, effect: flows.Effect, exc: httpx.TransportError) -> TransportError:
-        return transport_error(self._url, effect, exc)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self._base_url)!r})"
