@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import httpx
-
 from . import _transfer_async
 from ._batch import (
     BatchDelete,
@@ -100,7 +98,7 @@ class AsyncClient(BaseClient):
         ``connection_kwargs`` has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's.
     """
 
-    _transport_type = httpx.AsyncBaseTransport
+    _transport_type = "AsyncBaseTransport"
     _default_limits = ASYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:

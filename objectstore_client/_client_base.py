@@ -10,9 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import httpx
-
-from ._config import SYNC_DEFAULT_LIMITS, ClientConfig, NoCookies, build_config
+from ._config import SYNC_DEFAULT_LIMITS, ClientConfig, NoCookies, PoolSize, build_config
 from ._core import flows
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.plan import SessionInfo
@@ -32,8 +30,9 @@ _log = logging.getLogger("objectstore_client")
 class BaseClient:
     """Converts the upstream-compatible arguments once and holds the per-client state."""
 
-    _transport_type: type[Any] = httpx.BaseTransport
-    _default_limits: httpx.Limits = SYNC_DEFAULT_LIMITS
+    #: the httpx transport class a caller's ``transport`` must be (looked up only then)
+    _transport_type: str = "BaseTransport"
+    _default_limits: PoolSize = SYNC_DEFAULT_LIMITS
 
     def __init__(
         self,
@@ -66,11 +65,14 @@ class BaseClient:
                 SYNC_DEFAULT_LIMITS if self._engine_name == "httptools" else self._default_limits
             ),
         )
-        if config.transport is not None and not isinstance(config.transport, self._transport_type):
-            raise InvalidInput(
-                f"connection_kwargs['transport'] must be an {self._transport_type.__name__} "
-                f"for {type(self).__name__}"
-            )
+        if config.transport is not None:
+            import httpx  # the caller handed in an httpx object
+
+            if not isinstance(config.transport, getattr(httpx, self._transport_type)):
+                raise InvalidInput(
+                    f"connection_kwargs['transport'] must be an {self._transport_type} "
+                    f"for {type(self).__name__}"
+                )
         self._base_url = config.base_url
         self._url = BaseUrl.of(config.base_url)
         self._metrics = metrics_backend or NoOpMetricsBackend()

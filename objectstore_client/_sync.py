@@ -11,8 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import httpx
-
 from . import _transfer_sync
 from ._batch import (
     BatchDelete,
@@ -101,7 +99,7 @@ class Client(BaseClient):
         ``connection_kwargs`` has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's.
     """
 
-    _transport_type = httpx.BaseTransport
+    _transport_type = "BaseTransport"
     _default_limits = SYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:

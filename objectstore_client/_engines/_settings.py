@@ -1,4 +1,8 @@
-"""The connection settings an engine takes from the client's httpx options."""
+"""The connection settings the default engine takes from the client's options, read once.
+
+``_config.build_config`` has normalised them (a parsed base URL, a timeout with its four
+phases, pool limits), so they are read by attribute here and no HTTP library is imported.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ import ssl
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from .._config import tls_context
+from ._errors import EngineError
 
 __all__ = ["Settings"]
 
@@ -17,17 +20,17 @@ class Settings:
     """Host, timeouts, pool limits and TLS, read once from the client's ``http_kwargs``."""
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
-        url: httpx.URL = http_kwargs["base_url"]
+        url = http_kwargs["base_url"]
         if url.scheme not in ("http", "https"):
-            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {url.scheme!r}")
+            raise EngineError(f"unsupported URL scheme {url.scheme!r}")
         self.host: str = url.host
         self.port: int = url.port or (443 if url.scheme == "https" else 80)
-        timeout = httpx.Timeout(http_kwargs.get("timeout", httpx.Timeout(5.0)))
+        timeout = http_kwargs["timeout"]  # connect, read, write, pool (httpx.Timeout's shape)
         self.connect_timeout: float | None = timeout.connect
         self.read_timeout: float | None = timeout.read
         self.write_timeout: float | None = timeout.write
         self.pool_timeout: float | None = timeout.pool
-        limits: httpx.Limits = http_kwargs.get("limits") or httpx.Limits()
+        limits = http_kwargs["limits"]  # max_connections, max_keepalive_connections, expiry
         #: None: no cap, the pool opens a connection whenever none is free.
         self.max_connections: int | None = limits.max_connections
         self.max_keepalive: int = (
