@@ -56,7 +56,7 @@ def _expire(waiter: asyncio.Future[None], error: type[TimeoutException], what: s
         waiter.set_exception(error(f"{what} timed out"))
 
 
-class _Connection(asyncio.BufferedProtocol):
+class _ProtocolConnection(asyncio.BufferedProtocol):
     """One connection: the loop reads into ``_buffer``, the parser fills ``exchange``."""
 
     def __init__(self) -> None:
@@ -257,7 +257,7 @@ class _Response:
     def __init__(
         self,
         engine: AsyncH1Engine,
-        conn: _Connection,
+        conn: _ProtocolConnection,
         exchange: Exchange,
         request: OutgoingRequest,
         timeout: float | None,
@@ -268,7 +268,7 @@ class _Response:
         self.path = request.path
         self.server = engine.server
         self._engine = engine
-        self._conn: _Connection | None = conn
+        self._conn: _ProtocolConnection | None = conn
         self._exchange = exchange
         self._timeout = timeout
 
@@ -361,7 +361,7 @@ class AsyncH1Engine:
         self._builder = RequestBuilder(http_kwargs)
         #: ``host:port``, for messages
         self.server = f"{settings.host}:{settings.port}"
-        self._idle: list[_Connection] = []
+        self._idle: list[_ProtocolConnection] = []
         self._slots = _Slots(settings.max_connections)
         self._closed = False
         self._pid = os.getpid()
@@ -385,7 +385,7 @@ class AsyncH1Engine:
         if self._pid != os.getpid():
             self._forked()  # before taking a slot: the child's slots are new
         await self._slots.acquire(settings.pool_timeout)
-        conn: _Connection | None = None
+        conn: _ProtocolConnection | None = None
         try:
             conn = await self._checkout()
             exchange = conn.exchange = Exchange(no_body=request.method == "HEAD")
@@ -408,7 +408,7 @@ class AsyncH1Engine:
             raise
         return _Response(self, conn, exchange, request, settings.read_timeout)
 
-    async def _checkout(self) -> _Connection:
+    async def _checkout(self) -> _ProtocolConnection:
         if self._closed:
             raise ConnectError("the client has been closed")
         now = time.monotonic()
@@ -431,10 +431,10 @@ class AsyncH1Engine:
         self._slots = _Slots(self._settings.max_connections)
         self._pid = os.getpid()
 
-    async def _connect(self) -> _Connection:
+    async def _connect(self) -> _ProtocolConnection:
         settings = self._settings
         loop = asyncio.get_running_loop()
-        conn = _Connection()
+        conn = _ProtocolConnection()
         tls: dict[str, Any] = {}
         if settings.ssl_context is not None:
             tls = {"ssl": settings.ssl_context, "server_hostname": settings.host}
@@ -449,7 +449,7 @@ class AsyncH1Engine:
             raise ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
 
-    def _release(self, conn: _Connection, reuse: bool) -> None:
+    def _release(self, conn: _ProtocolConnection, reuse: bool) -> None:
         if conn.pid != os.getpid():
             return  # in a forked child, a response the parent had open: not ours to pool
         conn.exchange = None

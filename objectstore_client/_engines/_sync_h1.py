@@ -48,7 +48,7 @@ __all__ = ["H1Engine"]
 _poll = getattr(select, "poll", None)
 
 
-class _Connection:
+class _SocketConnection:
     """One kept-alive connection: writes requests, reads responses."""
 
     __slots__ = ("_buffer", "_view", "idle_since", "pid", "sock")
@@ -135,7 +135,7 @@ class _Response:
     def __init__(
         self,
         engine: H1Engine,
-        conn: _Connection,
+        conn: _SocketConnection,
         exchange: Exchange,
         request: OutgoingRequest,
         timeout: float | None,
@@ -146,7 +146,7 @@ class _Response:
         self.path = request.path
         self.server = engine.server
         self._engine = engine
-        self._conn: _Connection | None = conn
+        self._conn: _SocketConnection | None = conn
         self._exchange = exchange
         self._timeout = timeout
 
@@ -201,7 +201,7 @@ class H1Engine:
         self._builder = RequestBuilder(http_kwargs)
         #: ``host:port``, for messages
         self.server = f"{settings.host}:{settings.port}"
-        self._idle: list[_Connection] = []
+        self._idle: list[_SocketConnection] = []
         self._lock = threading.Lock()
         self._slots: threading.BoundedSemaphore | _Uncapped = (
             _Uncapped()
@@ -230,7 +230,7 @@ class H1Engine:
         wait = -1 if settings.pool_timeout is None else settings.pool_timeout
         if not self._slots.acquire(timeout=wait):
             raise PoolTimeout("no connection became free within the pool timeout")
-        conn: _Connection | None = None
+        conn: _SocketConnection | None = None
         try:
             conn = self._checkout()
             exchange = Exchange(no_body=request.method == "HEAD")
@@ -253,7 +253,7 @@ class H1Engine:
             raise
         return _Response(self, conn, exchange, request, settings.read_timeout)
 
-    def _checkout(self) -> _Connection:
+    def _checkout(self) -> _SocketConnection:
         now = time.monotonic()
         expiry = self._settings.keepalive_expiry
         while True:
@@ -266,7 +266,7 @@ class H1Engine:
             if conn.usable(now, expiry):
                 return conn
             conn.close()
-        return _Connection(self._connect())
+        return _SocketConnection(self._connect())
 
     def _forked(self) -> None:
         """In a child after ``os.fork()``: start with an empty pool.
@@ -304,7 +304,7 @@ class H1Engine:
             raise ConnectError(str(exc) or type(exc).__name__) from exc
         return sock
 
-    def _release(self, conn: _Connection, reuse: bool) -> None:
+    def _release(self, conn: _SocketConnection, reuse: bool) -> None:
         if conn.pid != os.getpid():
             # in a forked child, a response the parent had open: its slot is the parent's
             conn.close()

@@ -114,21 +114,21 @@ def test_quickack_before_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[socket.socket] = []
     real_arm = _h1.arm_quickack
     reads: list[int] = []
-    real_read = _sync_h1._Connection.read_into
+    real_read = _sync_h1._SocketConnection.read_into
 
     def arm(sock: socket.socket) -> None:
         armed.append(sock)
         real_arm(sock)
 
     def read_into(
-        self: _sync_h1._Connection, exchange: _h1.Exchange, timeout: float | None
+        self: _sync_h1._SocketConnection, exchange: _h1.Exchange, timeout: float | None
     ) -> None:
         before = len(armed)
         real_read(self, exchange, timeout)
         reads.append(len(armed) - before)
 
     monkeypatch.setattr(_sync_h1, "arm_quickack", arm)
-    monkeypatch.setattr(_sync_h1._Connection, "read_into", read_into)
+    monkeypatch.setattr(_sync_h1._SocketConnection, "read_into", read_into)
     with RawServer(handler, nodelay=False) as server:
         engine = open_sync_engine("httptools", http_kwargs(server.url))
         for _ in range(3):
