@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._config import SYNC_DEFAULT_LIMITS, ClientConfig, NoCookies, PoolSize, build_config
+from ._config import SYNC_DEFAULT_LIMITS, ClientConfig, PoolSize, build_config
 from ._core import flows
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.plan import SessionInfo
@@ -118,4 +118,4 @@ class BaseClient:
 
 
 def _http_kwargs(config: ClientConfig) -> dict[str, Any]:
-    return {**config.httpx_kwargs, "transport": config.transport, "cookies": NoCookies()}
+    return {**config.httpx_kwargs, "transport": config.transport}

@@ -37,7 +37,6 @@ import os
 import ssl
 import warnings
 from collections.abc import Mapping
-from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -73,7 +72,6 @@ __all__ = [
     "SYNC_DEFAULT_LIMITS",
     "BatchConfig",
     "ClientConfig",
-    "NoCookies",
     "TransferConfig",
     "build_config",
     "tls_context",
@@ -89,16 +87,6 @@ _URLLIB3_KEYS = ("maxsize", "ca_certs", "cert_file", "key_file", "cert_reqs", "r
 
 
 USER_AGENT = f"{USER_AGENT_PREFIX}/{__version__}"
-
-
-class NoCookies(CookieJar):
-    """A cookie jar that stores nothing: Objectstore sets no cookies, so skip the work."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        """Ignore cookies of responses."""
-
-    def add_cookie_header(self, request: Any) -> None:
-        """Add no cookies to requests."""
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from http.cookiejar import CookieJar
 from typing import Any
 
 import httpx
@@ -34,6 +35,21 @@ def response_watch() -> Callable[[], StreamWatch] | None:
     return ResponseWatch
 
 
+class NoCookies(CookieJar):
+    """A cookie jar that stores nothing: Objectstore sets no cookies, so skip the work."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        """Ignore cookies of responses."""
+
+    def add_cookie_header(self, request: Any) -> None:
+        """Add no cookies to requests."""
+
+
+def _client_kwargs(http_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``httpx.Client`` is built with for a caller's transport or proxy."""
+    return {**http_kwargs, "cookies": NoCookies()}
+
+
 def _server(http_kwargs: Mapping[str, Any]) -> str:
     url = http_kwargs["base_url"]
     return f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
@@ -54,7 +70,7 @@ class HttpxEngine:
         self._server = _server(http_kwargs)
         self._connect_to = (http_kwargs["base_url"].host, int(self._server.rsplit(":", 1)[1]))
         self._http_kwargs = http_kwargs
-        self._http = None if self._pool else httpx.Client(**http_kwargs)
+        self._http = None if self._pool else httpx.Client(**_client_kwargs(http_kwargs))
         self._pid = os.getpid()
 
     def send(
@@ -91,7 +107,7 @@ class HttpxEngine:
             self._pool.forked()
         if self._http is not None:
             # a proxy's pool lives in the client; a caller's transport stays the caller's
-            self._http = httpx.Client(**self._http_kwargs)
+            self._http = httpx.Client(**_client_kwargs(self._http_kwargs))
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -117,7 +133,7 @@ class AsyncHttpxEngine:
         self._server = _server(http_kwargs)
         self._connect_to = (http_kwargs["base_url"].host, int(self._server.rsplit(":", 1)[1]))
         self._http_kwargs = http_kwargs
-        self._http = None if self._pool else httpx.AsyncClient(**http_kwargs)
+        self._http = None if self._pool else httpx.AsyncClient(**_client_kwargs(http_kwargs))
         self._pid = os.getpid()
 
     async def send(
@@ -131,7 +147,7 @@ class AsyncHttpxEngine:
             if self._pool is not None:
                 self._pool.forked()
             if self._http is not None:
-                self._http = httpx.AsyncClient(**self._http_kwargs)
+                self._http = httpx.AsyncClient(**_client_kwargs(self._http_kwargs))
         if self._http is not None:
             message_path = self._builder.message_path(path)
             try:
