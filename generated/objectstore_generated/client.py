@@ -92,7 +92,7 @@ class Client:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            import httpx  # objectstore: loaded when first used
+            import httpx  # loaded when first used
 
             self._client = httpx.Client(
                 base_url=self._base_url,
@@ -125,7 +125,7 @@ class Client:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            import httpx  # objectstore: loaded when first used
+            import httpx  # loaded when first used
 
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
@@ -233,7 +233,7 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
-            import httpx  # objectstore: loaded when first used
+            import httpx  # loaded when first used
 
             self._client = httpx.Client(
                 base_url=self._base_url,
@@ -269,7 +269,7 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
-            import httpx  # objectstore: loaded when first used
+            import httpx  # loaded when first used
 
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
