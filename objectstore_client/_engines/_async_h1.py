@@ -358,9 +358,9 @@ class AsyncH1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = RequestBuilder(http_kwargs)
+        self._builder = RequestBuilder(settings)
         #: ``host:port``, for messages
-        self.server = f"{settings.host}:{settings.port}"
+        self.server = settings.server
         self._idle: list[_ProtocolConnection] = []
         self._slots = _Slots(settings.max_connections)
         self._closed = False

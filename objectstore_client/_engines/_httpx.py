@@ -20,6 +20,7 @@ from ._httpx_net_async import AsyncClientResponse, AsyncCoreResponse
 from ._httpx_net_sync import ClientResponse, CoreResponse
 from ._httpx_pool import CORE_ERRORS, HttpcorePool, StreamWatch
 from ._request import RequestBuilder
+from ._settings import Settings
 
 __all__ = ["AsyncHttpxEngine", "HttpxEngine"]
 
@@ -50,25 +51,21 @@ def _client_kwargs(http_kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {**http_kwargs, "cookies": NoCookies()}
 
 
-def _server(http_kwargs: Mapping[str, Any]) -> str:
-    url = http_kwargs["base_url"]
-    return f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
-
-
 class HttpxEngine:
     """Sync requests through httpcore directly, or ``httpx.Client`` for a transport/proxy."""
 
     name = "httpx"
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        settings = Settings(http_kwargs)
         self._pool = (
-            HttpcorePool(http_kwargs, _httpx_net_sync.connection_pool, response_watch())
+            HttpcorePool(settings, _httpx_net_sync.connection_pool, response_watch())
             if HttpcorePool.usable(http_kwargs)
             else None
         )
-        self._builder = RequestBuilder(http_kwargs)
-        self._server = _server(http_kwargs)
-        self._connect_to = (http_kwargs["base_url"].host, int(self._server.rsplit(":", 1)[1]))
+        self._builder = RequestBuilder(settings)
+        self._server = settings.server
+        self._connect_to = (settings.host, settings.port)
         self._http_kwargs = http_kwargs
         self._http = None if self._pool else httpx.Client(**_client_kwargs(http_kwargs))
         self._pid = os.getpid()
@@ -124,14 +121,15 @@ class AsyncHttpxEngine:
     name = "httpx"
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
+        settings = Settings(http_kwargs)
         self._pool = (
-            HttpcorePool(http_kwargs, _httpx_net_async.connection_pool, response_watch())
+            HttpcorePool(settings, _httpx_net_async.connection_pool, response_watch())
             if HttpcorePool.usable(http_kwargs)
             else None
         )
-        self._builder = RequestBuilder(http_kwargs)
-        self._server = _server(http_kwargs)
-        self._connect_to = (http_kwargs["base_url"].host, int(self._server.rsplit(":", 1)[1]))
+        self._builder = RequestBuilder(settings)
+        self._server = settings.server
+        self._connect_to = (settings.host, settings.port)
         self._http_kwargs = http_kwargs
         self._http = None if self._pool else httpx.AsyncClient(**_client_kwargs(http_kwargs))
         self._pid = os.getpid()

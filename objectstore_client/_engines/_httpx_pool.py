@@ -28,10 +28,10 @@ from typing import Any, Protocol
 import httpcore
 import httpx
 
-from .._config import tls_context
 from .._constants import COALESCE_WRITE_BYTES
 from ._errors import EngineError
 from ._request import OutgoingRequest
+from ._settings import Settings
 
 __all__ = [
     "CORE_ERRORS",
@@ -116,24 +116,24 @@ class HttpcorePool:
 
     def __init__(
         self,
-        http_kwargs: Mapping[str, Any],
+        settings: Settings,
         connection_pool: Callable[..., Any],
         watch: Callable[[], StreamWatch] | None = None,
     ) -> None:
-        url: httpx.URL = http_kwargs["base_url"]
-        self._scheme = url.raw_scheme
-        self._host = url.raw_host
-        self._port = url.port
-        self._timeout = httpx.Timeout(http_kwargs["timeout"]).as_dict()
-        limits: httpx.Limits = http_kwargs["limits"]
-        ssl_context = None
-        if url.scheme == "https":
-            ssl_context = tls_context(http_kwargs.get("verify", True), http_kwargs.get("cert"))
+        self._scheme = settings.scheme.encode("ascii")
+        self._host = settings.raw_host
+        self._port = settings.port
+        self._timeout = {
+            "connect": settings.connect_timeout,
+            "read": settings.read_timeout,
+            "write": settings.write_timeout,
+            "pool": settings.pool_timeout,
+        }
         options: dict[str, Any] = {
-            "ssl_context": ssl_context,
-            "max_connections": limits.max_connections,
-            "max_keepalive_connections": limits.max_keepalive_connections,
-            "keepalive_expiry": limits.keepalive_expiry,
+            "ssl_context": settings.ssl_context,
+            "max_connections": settings.max_connections,
+            "max_keepalive_connections": settings.max_keepalive_connections,
+            "keepalive_expiry": settings.keepalive_expiry,
             "watch": watch,
         }
         self._connection_pool = connection_pool
@@ -141,8 +141,6 @@ class HttpcorePool:
         self.pool: Any = connection_pool(**options)
         #: The process the pool was opened in (``forked``).
         self.pid = os.getpid()
-        #: ``host:port``, for messages
-        self.server = f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
 
     def forked(self) -> None:
         """In a child forked since the pool opened: replace the pool by an empty one (the

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ._errors import LocalProtocolError
+from ._settings import Settings
 
 __all__ = [
     "BODYLESS_METHODS",
@@ -86,18 +87,16 @@ class RequestBuilder:
     the path that error messages name.
     """
 
-    def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
-        url = http_kwargs["base_url"]  # the parsed base URL (raw_path, netloc)
-        prefix: bytes = url.raw_path
-        self.prefix = prefix if prefix.endswith(b"/") else prefix + b"/"
+    def __init__(self, settings: Settings) -> None:
+        self.prefix = settings.prefix
         self._prefix_text = self.prefix.decode("ascii")
         # what httpx.Client sends by default, then the client's own headers
         self._defaults = _merged(
             [(b"Accept", b"*/*"), (b"Connection", b"keep-alive")],
-            _raw_fields(http_kwargs.get("headers") or {}),
+            settings.headers,
         )
         self._default_names = frozenset(lower for _, _, lower in self._defaults)
-        self._host = (b"Host", url.netloc)
+        self._host = (b"Host", settings.netloc)
         # Host and every default, serialised once: what most requests start with
         self._usual = _common([self._host, *((k, v) for k, v, _ in self._defaults)])
 
@@ -136,13 +135,6 @@ class RequestBuilder:
         return OutgoingRequest(
             method, target, common, own, content, chunked, self.message_path(path)
         )
-
-
-def _raw_fields(headers: Any) -> list[tuple[bytes, bytes]]:
-    raw = getattr(headers, "raw", None)  # the client's configured header fields
-    if raw is not None:
-        return list(raw)
-    return [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
 
 
 def _merged(

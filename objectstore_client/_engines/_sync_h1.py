@@ -198,9 +198,9 @@ class H1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = RequestBuilder(http_kwargs)
+        self._builder = RequestBuilder(settings)
         #: ``host:port``, for messages
-        self.server = f"{settings.host}:{settings.port}"
+        self.server = settings.server
         self._idle: list[_SocketConnection] = []
         self._lock = threading.Lock()
         self._slots: threading.BoundedSemaphore | _Uncapped = (

@@ -11,6 +11,7 @@ import pytest
 from objectstore_client._engines import _h1, choose_engine
 from objectstore_client._engines._async import open_engine as open_async_engine
 from objectstore_client._engines._request import RequestBuilder
+from objectstore_client._engines._settings import Settings
 from objectstore_client._engines._sync import open_engine as open_sync_engine
 from tests.engines.conftest import http_kwargs
 
@@ -64,7 +65,7 @@ async def test_async_mock_transport_through_the_interface() -> None:
 def test_request_head_matches_httpx() -> None:
     """The serialised head carries what httpx.Client would send for the same kwargs."""
     kwargs = http_kwargs("http://example.test:8080/base")
-    request = RequestBuilder(kwargs).build(
+    request = RequestBuilder(Settings(kwargs)).build(
         {"method": "put", "url": "/v1/a%2Fb", "headers": {"Accept": "x/y"}, "params": {"q": 1}},
         b"abc",
         "/v1/a%2Fb",
@@ -80,7 +81,7 @@ def test_request_head_matches_httpx() -> None:
 
 
 def test_json_body_like_httpx() -> None:
-    prepared = RequestBuilder(http_kwargs(URL)).build(
+    prepared = RequestBuilder(Settings(http_kwargs(URL))).build(
         {"method": "POST", "url": "/b", "headers": {}, "json": {"k": "ü"}}, None, "/b"
     )
     assert prepared.body == '{"k":"ü"}'.encode()

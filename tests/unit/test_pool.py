@@ -21,6 +21,7 @@ from objectstore_client._engines._httpx_net_async import AsyncBigReadBackend
 from objectstore_client._engines._httpx_net_sync import BigReadBackend, connection_pool
 from objectstore_client._engines._httpx_pool import HttpcorePool
 from objectstore_client._engines._request import RequestBuilder
+from objectstore_client._engines._settings import Settings
 from objectstore_client._exceptions import TransportError
 
 
@@ -77,8 +78,9 @@ class _Wire:
     """What the httpx engine hands httpcore: the built request in httpcore's form."""
 
     def __init__(self, http_kwargs: Any) -> None:
-        self.builder = RequestBuilder(http_kwargs)
-        self.pool = HttpcorePool(http_kwargs, connection_pool)
+        settings = Settings(http_kwargs)
+        self.builder = RequestBuilder(settings)
+        self.pool = HttpcorePool(settings, connection_pool)
 
     def request(self, kwargs: dict[str, Any], content: Any) -> httpcore.Request:
         return self.pool.core_request(self.builder.build(kwargs, content, kwargs["url"]))
