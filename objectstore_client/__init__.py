@@ -1,6 +1,10 @@
 """Python SDK for Objectstore: sync and asyncio clients, streaming zstd, retries, EdDSA tokens."""
 
-from ._async import AsyncClient, AsyncMultipartUpload, AsyncSession
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._batch import (
     BatchDelete,
     BatchGet,
@@ -32,7 +36,6 @@ from ._exceptions import (
     RequestTimeout,
     TransportError,
 )
-from ._io_async import AsyncGetResponse, AsyncPayload
 from ._io_sync import GetResponse, Payload
 from ._models import (
     CompletePart,
@@ -51,6 +54,30 @@ from ._models import (
 from ._sync import Client, MultipartUpload, Session
 from ._utils import guess_mime_type, parse_accept_encoding
 from ._version import __version__ as __version__
+
+if TYPE_CHECKING:
+    from ._async import AsyncClient, AsyncMultipartUpload, AsyncSession
+    from ._io_async import AsyncGetResponse, AsyncPayload
+
+#: The asyncio client's names, loaded on first use: they bring asyncio (~25 ms of every
+#: `import objectstore_client`, which the CLI and each pytest run with the plugin pay).
+_ASYNC_NAMES = {
+    "AsyncClient": "._async",
+    "AsyncMultipartUpload": "._async",
+    "AsyncSession": "._async",
+    "AsyncGetResponse": "._io_async",
+    "AsyncPayload": "._io_async",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ASYNC_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AsyncClient",

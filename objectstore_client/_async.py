@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import httpx
-
 from . import _transfer_async
 from ._batch import (
     BatchDelete,
@@ -47,8 +45,9 @@ from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.resume import resume_flow
 from ._core.sources import AsyncContents, part_bytes
 from ._core.writes import WriteOptions
-from ._engines import AsyncEngine
+from ._engines import AsyncEngine, AsyncResponse
 from ._engines._async import open_engine
+from ._engines._response import decoded
 from ._exceptions import InvalidInput, RequestError, TransportError, name_server, server_of
 from ._io_async import AsyncGetResponse, AsyncPayload
 from ._models import (
@@ -99,7 +98,7 @@ class AsyncClient(BaseClient):
         ``connection_kwargs`` has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's.
     """
 
-    _transport_type = httpx.AsyncBaseTransport
+    _transport_type = "AsyncBaseTransport"
     _default_limits = ASYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
@@ -151,8 +150,8 @@ class AsyncClient(BaseClient):
                         progress(effect.delta)
                     continue
                 answer = await self._perform(effect)
-            except httpx.TransportError as exc:
-                error = self._transport_error(effect, exc)
+            except TransportError as exc:  # what engines raise: the flow decides
+                error = exc
             except BaseException:
                 flow.close()
                 raise
@@ -161,19 +160,20 @@ class AsyncClient(BaseClient):
         if isinstance(effect, flows.Send):
             return await self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
-            response = cast("httpx.Response", effect.response)
+            response: AsyncResponse = effect.response  # type: ignore[assignment]
             return await self._read(response, effect.raw, effect.stop)
         if isinstance(effect, flows.Close):
-            await cast("httpx.Response", effect.response).aclose()
+            await effect.response.aclose()  # type: ignore[attr-defined]
         elif isinstance(effect, flows.Sleep):
             await self._sleep(effect.seconds)
         elif isinstance(effect, flows.Emit):
             self._emit(effect.records)
         return None
 
-    async def _send(self, plan: RequestPlan, session: SessionInfo) -> httpx.Response:
+    async def _send(self, plan: RequestPlan, session: SessionInfo) -> AsyncResponse:
         """Send one attempt of ``plan``: the response with its body unread (the one place a
-        request leaves the client; httpx errors propagate for the flow to decide)."""
+        request leaves the client; the engine's TransportErrors propagate for the flow to
+        decide)."""
         kwargs = plan.build_kwargs(session)
         if plan.body is not None:
             kwargs["content"], extra = await async_request_body(plan.body)
@@ -183,24 +183,18 @@ class AsyncClient(BaseClient):
 
     @staticmethod
     async def _read(
-        response: httpx.Response, raw: bool, stop: Callable[[bytes], bool] | None = None
+        response: AsyncResponse, raw: bool, stop: Callable[[bytes], bool] | None = None
     ) -> bytes:
-        """The whole body of a response that ``_send`` returned (up to where ``stop`` says);
-        the response is closed."""
+        """The whole body of a response that ``_send`` returned (up to where ``stop`` says),
+        its ``Content-Encoding`` undone unless ``raw``; the response is closed."""
         try:
-            # without a Content-Encoding the raw bytes are the body: read the stream itself,
-            # past httpx's decoder and re-chunking (a third of a HEAD's client CPU)
-            if not response.is_stream_consumed and (
-                raw or "content-encoding" not in response.headers
-            ):
-                response.is_stream_consumed = True
-                chunks = []
-                async for chunk in response.stream:  # type: ignore[union-attr]
-                    chunks.append(chunk)
-                    if stop is not None and stop(chunk):
-                        break
-                return b"".join(chunks)
-            return await response.aread()
+            chunks = []
+            async for chunk in response.aiter_raw():
+                chunks.append(chunk)
+                if stop is not None and stop(chunk):
+                    break
+            body = b"".join(chunks)
+            return body if raw else decoded(body, response.headers.get("content-encoding"))
         finally:
             await response.aclose()
 
@@ -283,12 +277,13 @@ class AsyncSession(BaseSession):
             return None
         download = found.download
 
-        async def resume(error: TransportError) -> httpx.Response:
+        async def resume(error: TransportError) -> AsyncResponse:
             # a body that breaks is resumed from where it stopped (within the retry deadline)
             flow = resume_flow(client._ctx, info, download, error)
-            return cast("httpx.Response", await client._drive(flow))
+            resumed: AsyncResponse = await client._drive(flow)  # type: ignore[arg-type,assignment,unused-ignore]
+            return resumed
 
-        response = cast("httpx.Response", found.response)  # what _send returned
+        response: AsyncResponse = found.response  # type: ignore[assignment]
         return AsyncGetResponse(
             found.metadata, AsyncPayload(response, found.decode, download, resume)
         )

@@ -10,9 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import httpx
-
-from ._config import SYNC_DEFAULT_LIMITS, ClientConfig, NoCookies, build_config
+from ._config import SYNC_DEFAULT_LIMITS, ClientConfig, PoolSize, build_config
 from ._core import flows
 from ._core.metrics import MetricRecord, MetricsBackend, NoOpMetricsBackend
 from ._core.plan import SessionInfo
@@ -20,10 +18,9 @@ from ._core.retry import RetryPolicy
 from ._core.tokens import SecretKey, TokenCache, check_token
 from ._core.urls import BaseUrl
 from ._engines import EngineName, choose_engine
-from ._exceptions import InvalidInput, TransportError
+from ._exceptions import InvalidInput
 from ._models import Scope, Usecase
 from ._tracing import trace_header_source
-from ._transport_errors import transport_error
 
 __all__ = ["BaseClient"]
 
@@ -33,8 +30,9 @@ _log = logging.getLogger("objectstore_client")
 class BaseClient:
     """Converts the upstream-compatible arguments once and holds the per-client state."""
 
-    _transport_type: type[Any] = httpx.BaseTransport
-    _default_limits: httpx.Limits = SYNC_DEFAULT_LIMITS
+    #: the httpx transport class a caller's ``transport`` must be (looked up only then)
+    _transport_type: str = "BaseTransport"
+    _default_limits: PoolSize = SYNC_DEFAULT_LIMITS
 
     def __init__(
         self,
@@ -67,11 +65,14 @@ class BaseClient:
                 SYNC_DEFAULT_LIMITS if self._engine_name == "httptools" else self._default_limits
             ),
         )
-        if config.transport is not None and not isinstance(config.transport, self._transport_type):
-            raise InvalidInput(
-                f"connection_kwargs['transport'] must be an {self._transport_type.__name__} "
-                f"for {type(self).__name__}"
-            )
+        if config.transport is not None:
+            import httpx  # the caller handed in an httpx object
+
+            if not isinstance(config.transport, getattr(httpx, self._transport_type)):
+                raise InvalidInput(
+                    f"connection_kwargs['transport'] must be an {self._transport_type} "
+                    f"for {type(self).__name__}"
+                )
         self._base_url = config.base_url
         self._url = BaseUrl.of(config.base_url)
         self._metrics = metrics_backend or NoOpMetricsBackend()
@@ -112,12 +113,9 @@ class BaseClient:
             except Exception:  # a broken metrics backend must not fail requests
                 _log.exception("metrics backend failed for %s", record.name)
 
-    def _transport_error(self, effect: flows.Effect, exc: httpx.TransportError) -> TransportError:
-        return transport_error(self._url, effect, exc)
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self._base_url)!r})"
 
 
 def _http_kwargs(config: ClientConfig) -> dict[str, Any]:
-    return {**config.httpx_kwargs, "transport": config.transport, "cookies": NoCookies()}
+    return {**config.httpx_kwargs, "transport": config.transport}

@@ -37,11 +37,9 @@ import os
 import ssl
 import warnings
 from collections.abc import Mapping
-from http.cookiejar import CookieJar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import httpx
 
 from ._constants import (
     ASYNC_MAX_CONNECTIONS,
@@ -65,39 +63,30 @@ from ._core.validate import check_header_name, check_header_value
 from ._exceptions import InvalidInput
 from ._version import __version__
 
+if TYPE_CHECKING:  # imported where a client is configured: `import objectstore_client` stays light
+    import httpx
+
 __all__ = [
     "ASYNC_DEFAULT_LIMITS",
+    "PoolSize",
     "SYNC_DEFAULT_LIMITS",
     "BatchConfig",
     "ClientConfig",
-    "NoCookies",
     "TransferConfig",
     "build_config",
     "tls_context",
 ]
 
-SYNC_DEFAULT_LIMITS = httpx.Limits(
-    max_connections=None, max_keepalive_connections=DEFAULT_MAX_KEEPALIVE_CONNECTIONS
-)
-ASYNC_DEFAULT_LIMITS = httpx.Limits(
-    max_connections=ASYNC_MAX_CONNECTIONS, max_keepalive_connections=ASYNC_MAX_CONNECTIONS
-)
+#: The default pool size: (max_connections, max_keepalive_connections), None for no cap.
+PoolSize = tuple["int | None", int]
+SYNC_DEFAULT_LIMITS: PoolSize = (None, DEFAULT_MAX_KEEPALIVE_CONNECTIONS)
+ASYNC_DEFAULT_LIMITS: PoolSize = (ASYNC_MAX_CONNECTIONS, ASYNC_MAX_CONNECTIONS)
 
 _HTTPX_KEYS = ("headers", "verify", "cert", "limits", "timeout", "proxy", "transport")
 _URLLIB3_KEYS = ("maxsize", "ca_certs", "cert_file", "key_file", "cert_reqs", "retries", "block")
 
 
 USER_AGENT = f"{USER_AGENT_PREFIX}/{__version__}"
-
-
-class NoCookies(CookieJar):
-    """A cookie jar that stores nothing: Objectstore sets no cookies, so skip the work."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        """Ignore cookies of responses."""
-
-    def add_cookie_header(self, request: Any) -> None:
-        """Add no cookies to requests."""
 
 
 @attrs.frozen
@@ -203,6 +192,8 @@ class BatchConfig:
 
 
 def _base_url(value: object) -> httpx.URL:
+    import httpx
+
     if not isinstance(value, (str, httpx.URL)):
         raise InvalidInput(f"base_url must be a str, got {type(value).__name__}")
     try:
@@ -217,6 +208,8 @@ def _base_url(value: object) -> httpx.URL:
 
 
 def _timeout(timeout_ms: float | None) -> httpx.Timeout:
+    import httpx
+
     read = DEFAULT_READ_TIMEOUT_S
     if timeout_ms is not None:
         if timeout_ms < 0:
@@ -236,6 +229,8 @@ def _extra_headers(value: object) -> list[tuple[str, str]]:
     be secrets: messages name the header and the position, never the value)."""
     if value is None:
         return []
+    import httpx
+
     try:
         items = httpx.Headers(value).multi_items()  # type: ignore[arg-type]
     except (TypeError, ValueError, AttributeError):
@@ -282,6 +277,8 @@ def _urllib3_timeout(value: Any) -> Any:
     anything else as given. Duck-typed: urllib3 is not a dependency. ``total`` caps both."""
     if not (hasattr(value, "connect_timeout") and hasattr(value, "total")):
         return value
+    import httpx
+
     total = _number(value.total)
     connect = _number(value.connect_timeout)
     try:
@@ -307,19 +304,27 @@ def _urllib3_retries(value: Any) -> Any:
     return RetryPolicy().max_retries
 
 
+def _limits(size: PoolSize) -> httpx.Limits:
+    import httpx
+
+    return httpx.Limits(max_connections=size[0], max_keepalive_connections=size[1])
+
+
 def build_config(
     base_url: str,
     *,
     retries: int | RetryPolicy | None,
     timeout_ms: float | None,
     connection_kwargs: Mapping[str, Any] | None,
-    default_limits: httpx.Limits | None = None,
+    default_limits: PoolSize | None = None,
 ) -> ClientConfig:
     """Convert the upstream-compatible constructor arguments, once.
 
     ``default_limits`` is the pool size unless ``limits`` or ``maxsize`` is given (sync
     clients: SYNC_DEFAULT_LIMITS; async clients pass ASYNC_DEFAULT_LIMITS).
     """
+    import httpx
+
     url = _base_url(base_url)
     options = dict(connection_kwargs or {})
     unknown = sorted(set(options) - set(_HTTPX_KEYS) - set(_URLLIB3_KEYS))
@@ -340,12 +345,13 @@ def build_config(
     kwargs: dict[str, Any] = {
         "base_url": url,
         "headers": headers,
-        "timeout": (
+        # one shape for every engine: connect, read, write and pool timeouts
+        "timeout": httpx.Timeout(
             _urllib3_timeout(options.pop("timeout"))
             if "timeout" in options
             else _timeout(timeout_ms)
         ),
-        "limits": options.pop("limits", default_limits or SYNC_DEFAULT_LIMITS),
+        "limits": options.pop("limits", None) or _limits(default_limits or SYNC_DEFAULT_LIMITS),
         "trust_env": False,
         "follow_redirects": False,
     }

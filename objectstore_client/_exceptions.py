@@ -15,15 +15,14 @@
     ├── InvalidInput            bad arguments, refused before any network call (also a ValueError)
     └── DecodeError             stored bytes labelled zstd do not decode, or end inside a frame
 
-httpx exceptions become ours only in :func:`map_transport_error`, which both drivers use.
+An engine's transport failures become ours only in :func:`map_transport_error`, which every
+engine calls at its boundary (``_engines/_errors.transport_error``).
 Messages name the method, path and status; they never contain a token.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
-
-import httpx
 
 __all__ = [
     "ConnectError",
@@ -269,34 +268,41 @@ def name_server(error: _E, server: str) -> _E:
     return error
 
 
-def server_of(url: httpx.URL) -> str:
-    """``host:port`` of a URL, with the scheme's default port."""
+def server_of(url: Any) -> str:
+    """``host:port`` of a parsed URL (``host``, ``port``, ``scheme``), with the scheme's
+    default port."""
     return f"{url.host}:{url.port or {'https': 443}.get(url.scheme, 80)}"
 
 
 def map_transport_error(
-    exc: httpx.TransportError, method: str, path: str, *, hint: str | None = None
+    exc: BaseException, method: str, path: str, *, hint: str | None = None
 ) -> TransportError:
-    """Translate an httpx transport error into ours (the caller raises it ``from exc``);
-    ``hint`` says what to check."""
+    """Translate an engine's transport failure into ours (the caller raises it ``from exc``);
+    ``hint`` says what to check.
+
+    The kind comes from the failure's class names (an engine's own ``_engines._errors``
+    classes, or httpx's and httpcore's, which share those names), so this bottom layer
+    imports no HTTP library.
+    """
+    kinds = {cls.__name__ for cls in type(exc).__mro__}
     kind = type(exc).__name__
     detail = _detail(exc)
     message = f"Objectstore request {method} {path} failed: {kind}: {detail}"
     if hint:
         message += f" ({hint})"
-    if isinstance(exc, httpx.PoolTimeout):
+    if "PoolTimeout" in kinds:
         message += (
             " (every pooled connection stayed busy and the pool is capped: read each "
             "download's payload to the end or close it (`with result.payload:`), or let the "
             "pool open more connections: connection_kwargs={'maxsize': N} without "
             "'block': True, or an httpx.Limits with max_connections=None)"
         )
-    unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-    if isinstance(exc, httpx.TimeoutException):
+    unsent = not kinds.isdisjoint(("ConnectError", "ConnectTimeout", "PoolTimeout"))
+    if "TimeoutException" in kinds:
         return RequestTimeout(message, method=method, path=path, maybe_sent=not unsent)
-    if isinstance(exc, httpx.ConnectError):
+    if "ConnectError" in kinds:
         return ConnectError(message, method=method, path=path, maybe_sent=False)
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if "RemoteProtocolError" in kinds:
         limit = getattr(exc, "limit", None)
         return ProtocolViolation(message, method=method, path=path, limit=limit)
     return TransportError(message, method=method, path=path)

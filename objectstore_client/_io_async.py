@@ -14,12 +14,11 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import NamedTuple
 
-import httpx
-
 from ._constants import DECODE_PIECE_BYTES
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._core.resume import Download
+from ._engines import AsyncResponse
 from ._models import Metadata
 from ._stored_body_async import AsyncResume, AsyncStoredBody
 
@@ -55,7 +54,7 @@ class AsyncPayload:
 
     def __init__(
         self,
-        response: httpx.Response,
+        response: AsyncResponse,
         decode: bool,
         download: Download | None = None,
         resume: AsyncResume | None = None,

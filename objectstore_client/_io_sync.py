@@ -13,8 +13,6 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-import httpx
-
 from ._constants import (
     DECODE_PIECE_BYTES,
     PUMP_MIN_RATIO,
@@ -24,6 +22,7 @@ from ._constants import (
 from ._core.codec import ZstdDecoder
 from ._core.reader import ChunkBuffer, Slicer
 from ._core.resume import Download
+from ._engines import Response
 from ._models import Metadata
 from ._stored_body_sync import Resume, StoredBody
 
@@ -122,7 +121,7 @@ class Payload(io.BufferedIOBase):
 
     def __init__(
         self,
-        response: httpx.Response,
+        response: Response,
         decode: bool,
         download: Download | None = None,
         resume: Resume | None = None,

@@ -7,14 +7,11 @@ that read it differ on purpose between the clients and are hand-written.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Protocol
 
-import httpx
-
 from ._core.resume import Download
-from ._exceptions import TransportError, map_transport_error, name_server
-from ._pool import origin, server_of_response, stored_body
+from ._engines import AsyncResponse
+from ._exceptions import TransportError, name_server
 
 __all__ = ["AsyncResume", "AsyncStoredBody"]
 
@@ -22,7 +19,7 @@ __all__ = ["AsyncResume", "AsyncStoredBody"]
 class AsyncResume(Protocol):
     """Asks for the rest of the stored bytes after ``error`` broke the body (a resume flow)."""
 
-    async def __call__(self, error: TransportError, /) -> httpx.Response: ...
+    async def __call__(self, error: TransportError, /) -> AsyncResponse: ...
 
 
 class AsyncStoredBody:
@@ -31,26 +28,20 @@ class AsyncStoredBody:
     given)."""
 
     def __init__(
-        self, response: httpx.Response, download: Download | None, resume: AsyncResume | None
+        self, response: AsyncResponse, download: Download | None, resume: AsyncResume | None
     ) -> None:
         self.response = response
         self._download = download if download is not None and download.resumable else None
         self._resume = resume
-        self._chunks = (
-            _already_read(response) if response.is_stream_consumed else response.aiter_raw()
-        )
+        self._chunks = response.aiter_raw()
 
     async def next(self) -> bytes:
         """The next chunk of stored bytes; ``b""`` at the end."""
         while True:
             try:
                 chunk = await anext(self._chunks, b"")
-            except httpx.TransportError as exc:
-                error = name_server(
-                    map_transport_error(exc, *origin(self.response)),
-                    server_of_response(self.response),
-                )
-                error.__cause__ = exc
+            except TransportError as exc:  # the engine names the request
+                error = name_server(exc, self.response.server)
             else:
                 download = self._download
                 if download is None:
@@ -60,7 +51,7 @@ class AsyncStoredBody:
                     return chunk
                 if not download.short_by():
                     return b""
-                error = download.truncated(*origin(self.response))
+                error = download.truncated(self.response.method, self.response.path)
             if self._download is None or self._resume is None:
                 raise error
             await self.response.aclose()
@@ -70,9 +61,3 @@ class AsyncStoredBody:
     async def aclose(self) -> None:
         """Close the current response (unread bytes are discarded)."""
         await self.response.aclose()
-
-
-async def _already_read(response: httpx.Response) -> AsyncIterator[bytes]:
-    """A response built from bytes (e.g. by a mock transport) is already read: its stored
-    bytes, not the ``content`` httpx decoded."""
-    yield stored_body(response)

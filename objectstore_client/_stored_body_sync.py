@@ -8,14 +8,11 @@ that read it differ on purpose between the clients and are hand-written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Protocol
 
-import httpx
-
 from ._core.resume import Download
-from ._exceptions import TransportError, map_transport_error, name_server
-from ._pool import origin, server_of_response, stored_body
+from ._engines import Response
+from ._exceptions import TransportError, name_server
 
 __all__ = ["Resume", "StoredBody"]
 
@@ -23,7 +20,7 @@ __all__ = ["Resume", "StoredBody"]
 class Resume(Protocol):
     """Asks for the rest of the stored bytes after ``error`` broke the body (a resume flow)."""
 
-    def __call__(self, error: TransportError, /) -> httpx.Response: ...
+    def __call__(self, error: TransportError, /) -> Response: ...
 
 
 class StoredBody:
@@ -32,26 +29,20 @@ class StoredBody:
     given)."""
 
     def __init__(
-        self, response: httpx.Response, download: Download | None, resume: Resume | None
+        self, response: Response, download: Download | None, resume: Resume | None
     ) -> None:
         self.response = response
         self._download = download if download is not None and download.resumable else None
         self._resume = resume
-        self._chunks = (
-            _already_read(response) if response.is_stream_consumed else response.iter_raw()
-        )
+        self._chunks = response.iter_raw()
 
     def next(self) -> bytes:
         """The next chunk of stored bytes; ``b""`` at the end."""
         while True:
             try:
                 chunk = next(self._chunks, b"")
-            except httpx.TransportError as exc:
-                error = name_server(
-                    map_transport_error(exc, *origin(self.response)),
-                    server_of_response(self.response),
-                )
-                error.__cause__ = exc
+            except TransportError as exc:  # the engine names the request
+                error = name_server(exc, self.response.server)
             else:
                 download = self._download
                 if download is None:
@@ -61,7 +52,7 @@ class StoredBody:
                     return chunk
                 if not download.short_by():
                     return b""
-                error = download.truncated(*origin(self.response))
+                error = download.truncated(self.response.method, self.response.path)
             if self._download is None or self._resume is None:
                 raise error
             self.response.close()
@@ -71,9 +62,3 @@ class StoredBody:
     def close(self) -> None:
         """Close the current response (unread bytes are discarded)."""
         self.response.close()
-
-
-def _already_read(response: httpx.Response) -> Iterator[bytes]:
-    """A response built from bytes (e.g. by a mock transport) is already read: its stored
-    bytes, not the ``content`` httpx decoded."""
-    yield stored_body(response)

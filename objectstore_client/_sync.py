@@ -11,8 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Any, Literal, TypeVar, cast
 
-import httpx
-
 from . import _transfer_sync
 from ._batch import (
     BatchDelete,
@@ -48,7 +46,8 @@ from ._core.ranges import byte_range, plan_range, range_flow
 from ._core.resume import resume_flow
 from ._core.sources import Contents, part_bytes
 from ._core.writes import WriteOptions
-from ._engines import Engine
+from ._engines import Engine, Response
+from ._engines._response import decoded
 from ._engines._sync import open_engine
 from ._exceptions import InvalidInput, RequestError, TransportError, name_server, server_of
 from ._io_sync import GetResponse, Payload
@@ -100,7 +99,7 @@ class Client(BaseClient):
         ``connection_kwargs`` has a ``transport`` or a ``proxy``; ``"httpx"`` forces httpx's.
     """
 
-    _transport_type = httpx.BaseTransport
+    _transport_type = "BaseTransport"
     _default_limits = SYNC_DEFAULT_LIMITS
 
     def _open(self, http_kwargs: dict[str, Any]) -> None:
@@ -145,8 +144,8 @@ class Client(BaseClient):
                         progress(effect.delta)
                     continue
                 answer = self._perform(effect)
-            except httpx.TransportError as exc:
-                error = self._transport_error(effect, exc)
+            except TransportError as exc:  # what engines raise: the flow decides
+                error = exc
             except BaseException:
                 flow.close()
                 raise
@@ -155,19 +154,20 @@ class Client(BaseClient):
         if isinstance(effect, flows.Send):
             return self._send(effect.plan, effect.session)
         if isinstance(effect, flows.ReadBody):
-            response = cast("httpx.Response", effect.response)
+            response: Response = effect.response  # type: ignore[assignment]
             return self._read(response, effect.raw, effect.stop)
         if isinstance(effect, flows.Close):
-            cast("httpx.Response", effect.response).close()
+            effect.response.close()  # type: ignore[attr-defined]
         elif isinstance(effect, flows.Sleep):
             self._sleep(effect.seconds)
         elif isinstance(effect, flows.Emit):
             self._emit(effect.records)
         return None
 
-    def _send(self, plan: RequestPlan, session: SessionInfo) -> httpx.Response:
+    def _send(self, plan: RequestPlan, session: SessionInfo) -> Response:
         """Send one attempt of ``plan``: the response with its body unread (the one place a
-        request leaves the client; httpx errors propagate for the flow to decide)."""
+        request leaves the client; the engine's TransportErrors propagate for the flow to
+        decide)."""
         kwargs = plan.build_kwargs(session)
         if plan.body is not None:
             kwargs["content"], extra = request_body(plan.body)
@@ -176,25 +176,17 @@ class Client(BaseClient):
         return self._engine.send(kwargs, content, plan.method, plan.path)
 
     @staticmethod
-    def _read(
-        response: httpx.Response, raw: bool, stop: Callable[[bytes], bool] | None = None
-    ) -> bytes:
-        """The whole body of a response that ``_send`` returned (up to where ``stop`` says);
-        the response is closed."""
+    def _read(response: Response, raw: bool, stop: Callable[[bytes], bool] | None = None) -> bytes:
+        """The whole body of a response that ``_send`` returned (up to where ``stop`` says),
+        its ``Content-Encoding`` undone unless ``raw``; the response is closed."""
         try:
-            # without a Content-Encoding the raw bytes are the body: read the stream itself,
-            # past httpx's decoder and re-chunking (a third of a HEAD's client CPU)
-            if not response.is_stream_consumed and (
-                raw or "content-encoding" not in response.headers
-            ):
-                response.is_stream_consumed = True
-                chunks = []
-                for chunk in response.stream:  # type: ignore[union-attr]
-                    chunks.append(chunk)
-                    if stop is not None and stop(chunk):
-                        break
-                return b"".join(chunks)
-            return response.read()
+            chunks = []
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                if stop is not None and stop(chunk):
+                    break
+            body = b"".join(chunks)
+            return body if raw else decoded(body, response.headers.get("content-encoding"))
         finally:
             response.close()
 
@@ -277,12 +269,13 @@ class Session(BaseSession):
             return None
         download = found.download
 
-        def resume(error: TransportError) -> httpx.Response:
+        def resume(error: TransportError) -> Response:
             # a body that breaks is resumed from where it stopped (within the retry deadline)
             flow = resume_flow(client._ctx, info, download, error)
-            return cast("httpx.Response", client._drive(flow))
+            resumed: Response = client._drive(flow)  # type: ignore[arg-type,assignment,unused-ignore]
+            return resumed
 
-        response = cast("httpx.Response", found.response)  # what _send returned
+        response: Response = found.response  # type: ignore[assignment]
         return GetResponse(found.metadata, Payload(response, found.decode, download, resume))
 
     def get_range(

@@ -7,11 +7,10 @@ flows (batches). Every decision is made in ``_core.multipart``; this only does I
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol, TypeVar, cast
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import attrs
-import httpx
 
 from ._concurrency_sync import (
     Handle,
@@ -41,9 +40,9 @@ from ._core.resume import Download, resume_flow
 from ._core.sources import BodySpec
 from ._core.writes import Write
 from ._download_sink import Sink
-from ._exceptions import ObjectstoreError, TransportError, map_transport_error, name_server
+from ._engines import Response
+from ._exceptions import ObjectstoreError, TransportError, name_server
 from ._models import Metadata, ProgressEvent
-from ._pool import origin, server_of_response, stored_body
 from ._sources_sync import open_source
 
 __all__ = ["download", "run_bounded", "upload"]
@@ -209,14 +208,14 @@ def download(
     found_object = client._drive(flows.get_flow(ctx, info, with_range(base, first.header)))
     if found_object is None:
         return None
-    response = cast("httpx.Response", found_object)  # what _send returned
+    response: Response = found_object  # type: ignore[assignment]  # what _send returned
     workers = Started(config.concurrency, "objectstore-download")
     sink: Sink | None = None
     try:
         metadata, decode = response_metadata(response, decompress, None)
         found = content_range(response.status_code, response.headers)
         if response.status_code == 206 and (found is None or found[0] != 0):
-            method, path = origin(response)
+            method, path = response.method, response.path
             header = response.headers.get("content-range")
             raise RangeCheck(0, None, method, path).error(
                 f"the server answered Range {first.header} with Content-Range {header!r}"
@@ -230,12 +229,12 @@ def download(
             _read_body(client, info, response, None, 0, write, workers)
             size = metadata.size  # x-sn-size, when the server sends it
             if size is not None and sink.stored != size:
-                method, path = origin(response)
+                method, path = response.method, response.path
                 raise RangeCheck(size, None, method, path).error(
                     f"received {sink.stored} of {size} stored bytes"
                 )
         else:
-            method, path = origin(response)
+            method, path = response.method, response.path
             created = response.headers.get(HEADER_TIME_CREATED)
             check = RangeCheck(total, created, method, path)
             head = Part(0, min(first.end, total - 1))
@@ -301,7 +300,7 @@ def _part_fetcher(
         found = client._drive(flows.get_flow(client._ctx, info, plan))
         if found is None:
             raise check.error("the object was deleted during the download")
-        response = cast("httpx.Response", found)
+        response: Response = found  # type: ignore[assignment]
         kept: list[bytes] = []
 
         def keep(chunks: list[bytes]) -> None:
@@ -322,7 +321,7 @@ def _part_fetcher(
 def _read_body(
     client: Driver,
     info: SessionInfo,
-    response: httpx.Response,
+    response: Response,
     state: Download | None,
     stop: int,
     consume: Callable[[list[bytes]], Any],
@@ -338,7 +337,7 @@ def _read_body(
         while True:
             error: TransportError | None = None
             try:
-                for chunk in _raw(response):
+                for chunk in response.iter_raw():
                     if state is not None:
                         chunk = chunk[: stop - state.received]
                         state.received += len(chunk)
@@ -351,30 +350,18 @@ def _read_body(
                         return
                     if state is not None and state.received >= stop:
                         break
-            except httpx.TransportError as exc:
-                error = name_server(
-                    map_transport_error(exc, *origin(response)), server_of_response(response)
-                )
-                error.__cause__ = exc
+            except TransportError as exc:  # the engine names the request
+                error = name_server(exc, response.server)
             if state is None or state.received >= stop:
                 if error is not None:
                     raise error
                 break
             if error is None:  # a clean end before the part's last byte
-                error = state.truncated(*origin(response))
+                error = state.truncated(response.method, response.path)
             response.close()
             resumed = client._drive(resume_flow(client._ctx, info, state, error))
-            response = cast("httpx.Response", resumed)
+            response = resumed  # type: ignore[assignment]  # what _send returned
         if batch:
             consume(batch)
     finally:
         response.close()
-
-
-def _raw(response: httpx.Response) -> Iterator[bytes]:
-    """The stored bytes of a response as they arrive (a response built from bytes, e.g. by
-    a mock transport, has them already)."""
-    if response.is_stream_consumed:
-        yield stored_body(response)
-        return
-    yield from response.iter_raw()

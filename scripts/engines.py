@@ -329,7 +329,7 @@ class NoQuickackClient(EngineClient):
     """The httptools engine with ``TCP_QUICKACK`` disabled: shows what re-arming it buys."""
 
     def __init__(self, url: str) -> None:
-        from objectstore_client import _sockets
+        from objectstore_client._engines import _sockets
 
         _sockets._QUICKACK = None
         super().__init__(url)

@@ -30,7 +30,7 @@ PAIRS = [
     ("objectstore_client/_async.py", "objectstore_client/_sync.py"),
     *(
         (f"objectstore_client/{name}_async.py", f"objectstore_client/{name}_sync.py")
-        for name in ("_pool", "_sources", "_stored_body", "_transfer")
+        for name in ("_engines/_httpx_net", "_sources", "_stored_body", "_transfer")
     ),
 ]
 

@@ -1,6 +1,8 @@
+from __future__ import annotations
+
 import ssl
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # typing.Self is 3.11+; the package supports 3.10 through typing_extensions
 if sys.version_info >= (3, 11):
@@ -8,8 +10,11 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import Self
 
-import httpx
 from attrs import define, evolve, field
+
+# loaded when a client is built (the SDK's facade only builds request kwargs)
+if TYPE_CHECKING:
+    import httpx
 
 
 @define
@@ -87,6 +92,8 @@ class Client:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
+            import httpx  # loaded when first used
+
             self._client = httpx.Client(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -118,6 +125,8 @@ class Client:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
+            import httpx  # loaded when first used
+
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -224,6 +233,8 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
+            import httpx  # loaded when first used
+
             self._client = httpx.Client(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -258,6 +269,8 @@ class AuthenticatedClient:
             self._headers[self.auth_header_name] = (
                 f"{self.prefix} {self.token}" if self.prefix else self.token
             )
+            import httpx  # loaded when first used
+
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
                 cookies=self._cookies,

@@ -9,12 +9,9 @@ import base64
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from .._constants import (
     DEFAULT_TOKEN_EXPIRY_S,
@@ -26,10 +23,18 @@ from .._exceptions import InvalidInput
 from .._models import Permission, Scope
 from .validate import check_secret_header
 
+if TYPE_CHECKING:
+    # PyJWT and cryptography load when a key is first used (~30 ms that `import
+    # objectstore_client` need not pay: most clients send a caller's token)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 __all__ = ["SecretKey", "TokenCache", "TokenGenerator", "TokenProvider", "check_token"]
 
 
 def _load_key(pem: str) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
     try:
         key = load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError) as exc:
@@ -105,6 +110,8 @@ class SecretKey:
             "permissions": [p.value for p in perms],
             "exp": math.floor(now) + expiry,
         }
+        import jwt
+
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
 
     def sign_for_scope(

@@ -2,11 +2,13 @@
 
 Every engine takes the generated layer's ``build_request`` kwargs (method, encoded path,
 params, headers, ``json``) plus the body, turns them into the one request value every engine
-sends (``_pool.RequestBuilder``), sends it, and answers with an ``httpx.Response``
-whose body streams from the connection (read it or close it to free the connection). Engines
-raise httpx's transport errors; the drivers turn them into the SDK's typed errors with
-``_exceptions.map_transport_error`` (ConnectError, RequestTimeout, TransportError), so retry
-decisions are the same whichever engine sent the request.
+sends (``_request.RequestBuilder``), sends it, and answers with the SDK's own response
+(``_response.Response`` / ``AsyncResponse``: status, headers, the raw body as a stream, close,
+the request and server it answers), whose body streams from the connection (read it or close
+it to free the connection). Engines raise the SDK's ``TransportError`` family (ConnectError,
+RequestTimeout, ProtocolViolation), mapped once at each engine's boundary
+(``_errors.transport_error``), so retry decisions are the same whichever engine sent the
+request. httpx is imported by the httpx engine only.
 
 - ``"httptools"`` (default): HTTP/1.1 written by the SDK over its own sockets and parsed by
   httptools (llhttp, in C); sync over blocking sockets, async as a native asyncio protocol.
@@ -26,13 +28,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
-import httpx
+from ._response import AsyncResponse, Headers, Response
 
 __all__ = [
     "ENGINES",
     "AsyncEngine",
+    "AsyncResponse",
     "Engine",
     "EngineName",
+    "Headers",
+    "Response",
     "choose_engine",
 ]
 
@@ -46,11 +51,10 @@ class Engine(Protocol):
 
     name: str
 
-    def send(
-        self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
-    ) -> httpx.Response:
+    def send(self, kwargs: Mapping[str, Any], content: Any, method: str, path: str) -> Response:
         """Send one request (``content``: None, bytes or an iterable of bytes); the answer's
-        body is unread. ``method`` and ``path`` name the request in error messages."""
+        body is unread. ``method`` and ``path`` name the request in error messages. Raises
+        the SDK's ``TransportError`` family."""
         ...
 
     def close(self) -> None:
@@ -65,9 +69,9 @@ class AsyncEngine(Protocol):
 
     async def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
-    ) -> httpx.Response:
+    ) -> AsyncResponse:
         """Send one request (``content``: None, bytes or an (async) iterable of bytes); the
-        answer's body is unread."""
+        answer's body is unread. Raises the SDK's ``TransportError`` family."""
         ...
 
     async def aclose(self) -> None:

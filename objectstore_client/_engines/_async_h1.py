@@ -17,9 +17,19 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from typing import Any
 
-import httpx
-
-from .._pool import OutgoingRequest, RequestBuilder
+from ._errors import (
+    ConnectError,
+    ConnectTimeout,
+    EngineError,
+    PoolTimeout,
+    ReadError,
+    ReadTimeout,
+    RemoteProtocolError,
+    TimeoutException,
+    WriteError,
+    WriteTimeout,
+    transport_error,
+)
 from ._h1 import (
     READ_BYTES,
     WRITE,
@@ -29,9 +39,10 @@ from ._h1 import (
     body_chunks,
     exchange_steps,
     next_step,
-    response_for,
     tune_socket,
 )
+from ._request import OutgoingRequest, RequestBuilder
+from ._response import Headers
 from ._settings import Settings
 
 __all__ = ["AsyncH1Engine"]
@@ -40,12 +51,12 @@ __all__ = ["AsyncH1Engine"]
 _HIGH_WATER = 4 * READ_BYTES
 
 
-def _expire(waiter: asyncio.Future[None], error: type[httpx.TimeoutException], what: str) -> None:
+def _expire(waiter: asyncio.Future[None], error: type[TimeoutException], what: str) -> None:
     if not waiter.done():
         waiter.set_exception(error(f"{what} timed out"))
 
 
-class _Connection(asyncio.BufferedProtocol):
+class _ProtocolConnection(asyncio.BufferedProtocol):
     """One connection: the loop reads into ``_buffer``, the parser fills ``exchange``."""
 
     def __init__(self) -> None:
@@ -83,11 +94,11 @@ class _Connection(asyncio.BufferedProtocol):
         exchange = self.exchange
         if exchange is None or exchange.done:
             # bytes while idle, or beyond the message: the connection is not reusable
-            self._fail(httpx.RemoteProtocolError("unexpected bytes from the server"))
+            self._fail(RemoteProtocolError("unexpected bytes from the server"))
             return
         try:
             exchange.feed(self._view[:nbytes])
-        except httpx.RemoteProtocolError as exc:
+        except RemoteProtocolError as exc:
             self._fail(exc)
             return
         if not exchange.done and sum(map(len, exchange.pieces)) > _HIGH_WATER:
@@ -99,7 +110,7 @@ class _Connection(asyncio.BufferedProtocol):
         if self.exchange is not None and not self.exchange.done:
             try:
                 self.exchange.eof()
-            except httpx.RemoteProtocolError as exc:
+            except RemoteProtocolError as exc:
                 self.error = exc
         self._wake()
         return False
@@ -107,16 +118,16 @@ class _Connection(asyncio.BufferedProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         if exc is not None and self.error is None:
-            self.error = httpx.ReadError(str(exc) or type(exc).__name__)
+            self.error = ReadError(str(exc) or type(exc).__name__)
         elif self.exchange is not None and not self.exchange.done and self.error is None:
             try:
                 self.exchange.eof()
-            except httpx.RemoteProtocolError as error:
+            except RemoteProtocolError as error:
                 self.error = error
         self._wake()
         drained = self._drained
         if drained is not None and not drained.done():
-            drained.set_exception(self.error or httpx.WriteError("the connection was closed"))
+            drained.set_exception(self.error or WriteError("the connection was closed"))
 
     def pause_writing(self) -> None:
         if self._drained is None:
@@ -154,18 +165,18 @@ class _Connection(asyncio.BufferedProtocol):
     async def wait(self, timeout: float | None) -> None:
         """Until the parser makes progress (or the connection ends)."""
         if self.pid != os.getpid():
-            raise httpx.ReadError("the connection belongs to the parent process (os.fork)")
+            raise ReadError("the connection belongs to the parent process (os.fork)")
         if self.error is not None:
             raise self.error
         if self.closed:
-            raise httpx.ReadError("the connection was closed")
+            raise ReadError("the connection was closed")
         loop = asyncio.get_running_loop()
         waiter = self._waiter = loop.create_future()
         self._resume()
         timer = (
             None
             if timeout is None
-            else loop.call_later(timeout, _expire, waiter, httpx.ReadTimeout, "read")
+            else loop.call_later(timeout, _expire, waiter, ReadTimeout, "read")
         )
         try:
             await waiter
@@ -193,7 +204,7 @@ class _Connection(asyncio.BufferedProtocol):
     async def drain(self, timeout: float | None) -> None:
         """Until the transport's write buffer is below its high-water mark."""
         if self.closed:
-            raise self.error or httpx.WriteError("the connection was closed")
+            raise self.error or WriteError("the connection was closed")
         drained = self._drained
         if drained is None:
             return
@@ -201,7 +212,7 @@ class _Connection(asyncio.BufferedProtocol):
         timer = (
             None
             if timeout is None
-            else loop.call_later(timeout, _expire, drained, httpx.WriteTimeout, "write")
+            else loop.call_later(timeout, _expire, drained, WriteTimeout, "write")
         )
         try:
             await asyncio.shield(drained)
@@ -227,19 +238,42 @@ async def _aiter(chunks: Any) -> AsyncIterator[Any]:
             yield chunk
 
 
-class _Body(httpx.AsyncByteStream):
-    """A response body read as the caller iterates; returns the connection to the pool once
-    the whole message has been read."""
+class _Response:
+    """An answer whose body is read as the caller iterates; returns the connection to the
+    pool once the whole message has been read."""
+
+    __slots__ = (
+        "_conn",
+        "_engine",
+        "_exchange",
+        "_timeout",
+        "headers",
+        "method",
+        "path",
+        "server",
+        "status_code",
+    )
 
     def __init__(
-        self, engine: AsyncH1Engine, conn: _Connection, exchange: Exchange, timeout: float | None
+        self,
+        engine: AsyncH1Engine,
+        conn: _ProtocolConnection,
+        exchange: Exchange,
+        request: OutgoingRequest,
+        timeout: float | None,
     ) -> None:
+        self.status_code: int = exchange.status
+        self.headers = Headers(exchange.headers)
+        self.method = request.method
+        self.path = request.path
+        self.server = engine.server
         self._engine = engine
-        self._conn: _Connection | None = conn
+        self._conn: _ProtocolConnection | None = conn
         self._exchange = exchange
         self._timeout = timeout
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
+        """The body as received, chunk by chunk (raises the SDK's TransportError family)."""
         exchange = self._exchange
         while True:
             piece = exchange.take()
@@ -248,13 +282,16 @@ class _Body(httpx.AsyncByteStream):
             if exchange.done:
                 break
             conn = self._conn
-            if conn is None:
-                raise httpx.ReadError("the response was closed")
             try:
-                await conn.wait(self._timeout)
-            except BaseException:
-                await self.aclose()
-                raise
+                if conn is None:
+                    raise ReadError("the response was closed")
+                try:
+                    await conn.wait(self._timeout)
+                except BaseException:
+                    await self.aclose()
+                    raise
+            except EngineError as exc:
+                raise transport_error(exc, self.method, self.path) from exc
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -285,9 +322,7 @@ class _Slots:
         timer = (
             None
             if timeout is None
-            else loop.call_later(
-                timeout, _expire, waiter, httpx.PoolTimeout, "waiting for a connection"
-            )
+            else loop.call_later(timeout, _expire, waiter, PoolTimeout, "waiting for a connection")
         )
         try:
             await waiter
@@ -313,7 +348,8 @@ class _Slots:
 
 
 class AsyncH1Engine:
-    """Sends requests over a pool of HTTP/1.1 connections; answers are ``httpx.Response``s.
+    """Sends requests over a pool of HTTP/1.1 connections; answers are
+    ``_response.AsyncResponse``s and failures the SDK's ``TransportError`` family.
 
     Create and use it in one event loop.
     """
@@ -322,22 +358,34 @@ class AsyncH1Engine:
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = RequestBuilder(http_kwargs)
-        self._idle: list[_Connection] = []
+        self._builder = RequestBuilder(settings)
+        #: ``host:port``, for messages
+        self.server = settings.server
+        self._idle: list[_ProtocolConnection] = []
         self._slots = _Slots(settings.max_connections)
         self._closed = False
         self._pid = os.getpid()
 
     async def send(
         self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
-    ) -> httpx.Response:
+    ) -> _Response:
         """Send one request; the response body is streamed (read or close it)."""
-        request = self._builder.build(kwargs, content, path)
+        try:
+            request = self._builder.build(kwargs, content, path)
+        except EngineError as exc:
+            raise transport_error(exc, method, self._builder.message_path(path)) from exc
+        try:
+            return await self._send(request)
+        except EngineError as exc:
+            connect_to = (self._settings.host, self._settings.port)
+            raise transport_error(exc, request.method, request.path, connect_to) from exc
+
+    async def _send(self, request: OutgoingRequest) -> _Response:
         settings = self._settings
         if self._pid != os.getpid():
             self._forked()  # before taking a slot: the child's slots are new
         await self._slots.acquire(settings.pool_timeout)
-        conn: _Connection | None = None
+        conn: _ProtocolConnection | None = None
         try:
             conn = await self._checkout()
             exchange = conn.exchange = Exchange(no_body=request.method == "HEAD")
@@ -349,7 +397,7 @@ class AsyncH1Engine:
                         await conn.write(request, settings.write_timeout)
                     else:
                         await conn.wait(settings.read_timeout)
-                except httpx.TransportError as exc:
+                except EngineError as exc:
                     step = next_step(steps, exc)
                 else:
                     step = next_step(steps)
@@ -358,11 +406,11 @@ class AsyncH1Engine:
                 conn.close()
             self._slots.release()
             raise
-        return response_for(exchange, request, _Body(self, conn, exchange, settings.read_timeout))
+        return _Response(self, conn, exchange, request, settings.read_timeout)
 
-    async def _checkout(self) -> _Connection:
+    async def _checkout(self) -> _ProtocolConnection:
         if self._closed:
-            raise httpx.ConnectError("the client has been closed")
+            raise ConnectError("the client has been closed")
         now = time.monotonic()
         expiry = self._settings.keepalive_expiry
         while self._idle:
@@ -383,10 +431,10 @@ class AsyncH1Engine:
         self._slots = _Slots(self._settings.max_connections)
         self._pid = os.getpid()
 
-    async def _connect(self) -> _Connection:
+    async def _connect(self) -> _ProtocolConnection:
         settings = self._settings
         loop = asyncio.get_running_loop()
-        conn = _Connection()
+        conn = _ProtocolConnection()
         tls: dict[str, Any] = {}
         if settings.ssl_context is not None:
             tls = {"ssl": settings.ssl_context, "server_hostname": settings.host}
@@ -396,12 +444,12 @@ class AsyncH1Engine:
                 settings.connect_timeout,
             )
         except asyncio.TimeoutError as exc:
-            raise httpx.ConnectTimeout("connect timed out") from exc
+            raise ConnectTimeout("connect timed out") from exc
         except (OSError, ssl.SSLError) as exc:
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
 
-    def _release(self, conn: _Connection, reuse: bool) -> None:
+    def _release(self, conn: _ProtocolConnection, reuse: bool) -> None:
         if conn.pid != os.getpid():
             return  # in a forked child, a response the parent had open: not ours to pool
         conn.exchange = None

@@ -12,10 +12,8 @@ from collections.abc import Generator
 from typing import Any
 
 import httptools
-import httpx
 
-from .._pool import OutgoingRequest
-from .._sockets import arm_quickack, tune_socket
+from ._errors import EngineError, WriteError
 from ._limits import (
     MAX_CHUNK_LINE_BYTES,
     MAX_HEAD_BYTES,
@@ -25,9 +23,9 @@ from ._limits import (
     ResponseRefused,
     over_limit,
 )
+from ._sockets import arm_quickack, tune_socket
 
 __all__ = [
-    "ORIGIN_EXTENSION",
     "READ",
     "READ_BYTES",
     "WRITE",
@@ -40,12 +38,9 @@ __all__ = [
     "exchange_steps",
     "next_step",
     "parse_error",
-    "response_for",
     "tune_socket",
 ]
 
-#: The response extension ``_pool.origin`` reads: the planned method and path, for messages.
-ORIGIN_EXTENSION = "objectstore_origin"
 #: Bytes asked of the socket per read; one read becomes at most one body piece.
 READ_BYTES = 256 * 1024
 
@@ -116,20 +111,18 @@ def exchange_steps(exchange: Exchange) -> Generator[int, None, None]:
     """
     try:
         yield WRITE
-    except httpx.WriteError as failed:
+    except WriteError as failed:
         try:
             while not exchange.head_done:
                 yield READ
-        except httpx.TransportError:
+        except EngineError:
             raise failed from None
         return
     while not exchange.head_done:
         yield READ
 
 
-def next_step(
-    steps: Generator[int, None, None], failed: httpx.TransportError | None = None
-) -> int | None:
+def next_step(steps: Generator[int, None, None], failed: EngineError | None = None) -> int | None:
     """The step after the one just performed (``failed``: its error, thrown into the steps,
     which raise it or another); None once the response head is in."""
     try:
@@ -138,20 +131,7 @@ def next_step(
         return None
 
 
-def response_for(
-    exchange: Exchange,
-    request: OutgoingRequest,
-    stream: httpx.SyncByteStream | httpx.AsyncByteStream,
-) -> httpx.Response:
-    """The answer both engines give once the head is in: its body streams from ``stream``;
-    the extension names the request (base prefix included) for error messages."""
-    extensions = {ORIGIN_EXTENSION: (request.method, request.path), "http_version": b"HTTP/1.1"}
-    return httpx.Response(
-        exchange.status, headers=exchange.headers, stream=stream, extensions=extensions
-    )
-
-
-def parse_error(exc: Exception) -> httpx.RemoteProtocolError:
+def parse_error(exc: Exception) -> ResponseRefused:
     """The error for a response the parser refused."""
     return ResponseRefused(f"malformed HTTP response: {exc}")
 

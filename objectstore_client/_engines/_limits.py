@@ -13,7 +13,7 @@ headers, h11 an incomplete event (head or chunk line) of 16 KiB.
 
 from __future__ import annotations
 
-import httpx
+from ._errors import RemoteProtocolError
 
 __all__ = [
     "LIMITS",
@@ -53,7 +53,7 @@ LIMITS = {
 }
 
 
-class ResponseRefused(httpx.RemoteProtocolError):
+class ResponseRefused(RemoteProtocolError):
     """A response the engine refuses: malformed, a protocol switch, or past a limit.
 
     ``limit`` is the name of the limit it broke (a key of ``LIMITS``), or None.

@@ -16,9 +16,17 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import httpx
-
-from .._pool import OutgoingRequest, RequestBuilder
+from ._errors import (
+    ConnectError,
+    ConnectTimeout,
+    EngineError,
+    PoolTimeout,
+    ReadError,
+    ReadTimeout,
+    WriteError,
+    WriteTimeout,
+    transport_error,
+)
 from ._h1 import (
     READ_BYTES,
     WRITE,
@@ -28,9 +36,10 @@ from ._h1 import (
     body_chunks,
     exchange_steps,
     next_step,
-    response_for,
     tune_socket,
 )
+from ._request import OutgoingRequest, RequestBuilder
+from ._response import Headers
 from ._settings import Settings
 
 __all__ = ["H1Engine"]
@@ -39,7 +48,7 @@ __all__ = ["H1Engine"]
 _poll = getattr(select, "poll", None)
 
 
-class _Connection:
+class _SocketConnection:
     """One kept-alive connection: writes requests, reads responses."""
 
     __slots__ = ("_buffer", "_view", "idle_since", "pid", "sock")
@@ -80,23 +89,23 @@ class _Connection:
             if last:
                 sock.sendall(last)
         except TimeoutError as exc:
-            raise httpx.WriteTimeout(str(exc) or "write timed out") from exc
+            raise WriteTimeout(str(exc) or "write timed out") from exc
         except OSError as exc:
-            raise httpx.WriteError(str(exc) or type(exc).__name__) from exc
+            raise WriteError(str(exc) or type(exc).__name__) from exc
 
     def read_into(self, exchange: Exchange, timeout: float | None) -> None:
         """One socket read, parsed into ``exchange``."""
         if self.pid != os.getpid():
-            raise httpx.ReadError("the connection belongs to the parent process (os.fork)")
+            raise ReadError("the connection belongs to the parent process (os.fork)")
         sock = self.sock
         sock.settimeout(timeout)
         arm_quickack(sock)
         try:
             count = sock.recv_into(self._buffer)
         except TimeoutError as exc:
-            raise httpx.ReadTimeout(str(exc) or "read timed out") from exc
+            raise ReadTimeout(str(exc) or "read timed out") from exc
         except OSError as exc:
-            raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
+            raise ReadError(str(exc) or type(exc).__name__) from exc
         if count:
             exchange.feed(self._view[:count])
         else:
@@ -107,32 +116,58 @@ class _Connection:
             self.sock.close()
 
 
-class _Body(httpx.SyncByteStream):
-    """A response body read from its connection as the caller iterates; returns the
+class _Response:
+    """An answer whose body is read from its connection as the caller iterates; returns the
     connection to the pool once the whole message has been read."""
 
+    __slots__ = (
+        "_conn",
+        "_engine",
+        "_exchange",
+        "_timeout",
+        "headers",
+        "method",
+        "path",
+        "server",
+        "status_code",
+    )
+
     def __init__(
-        self, engine: H1Engine, conn: _Connection, exchange: Exchange, timeout: float | None
+        self,
+        engine: H1Engine,
+        conn: _SocketConnection,
+        exchange: Exchange,
+        request: OutgoingRequest,
+        timeout: float | None,
     ) -> None:
+        self.status_code: int = exchange.status
+        self.headers = Headers(exchange.headers)
+        self.method = request.method
+        self.path = request.path
+        self.server = engine.server
         self._engine = engine
-        self._conn: _Connection | None = conn
+        self._conn: _SocketConnection | None = conn
         self._exchange = exchange
         self._timeout = timeout
 
-    def __iter__(self) -> Iterator[bytes]:
+    def iter_raw(self) -> Iterator[bytes]:
+        """The body as received, chunk by chunk (raises the SDK's TransportError family)."""
         exchange = self._exchange
         piece = exchange.take()
         if piece:
             yield piece
         while not exchange.done:
             conn = self._conn
-            if conn is None:
-                raise httpx.ReadError("the response was closed")
             try:
-                conn.read_into(exchange, self._timeout)
-            except BaseException:
-                self.close()
-                raise
+                if conn is None:
+                    raise ReadError("the response was closed")
+                try:
+                    conn.read_into(exchange, self._timeout)
+                except BaseException:
+                    self.close()
+                    raise
+            except EngineError as exc:
+                raise transport_error(exc, self.method, self.path) from exc
             piece = exchange.take()
             if piece:
                 yield piece
@@ -156,14 +191,17 @@ class _Uncapped:
 
 
 class H1Engine:
-    """Sends requests over a pool of HTTP/1.1 connections; answers are ``httpx.Response``s."""
+    """Sends requests over a pool of HTTP/1.1 connections; answers are ``_response.Response``s
+    and failures the SDK's ``TransportError`` family."""
 
     name = "httptools"
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
         self._settings = settings = Settings(http_kwargs)
-        self._builder = RequestBuilder(http_kwargs)
-        self._idle: list[_Connection] = []
+        self._builder = RequestBuilder(settings)
+        #: ``host:port``, for messages
+        self.server = settings.server
+        self._idle: list[_SocketConnection] = []
         self._lock = threading.Lock()
         self._slots: threading.BoundedSemaphore | _Uncapped = (
             _Uncapped()
@@ -173,18 +211,26 @@ class H1Engine:
         self._closed = False
         self._pid = os.getpid()
 
-    def send(
-        self, kwargs: Mapping[str, Any], content: Any, method: str, path: str
-    ) -> httpx.Response:
+    def send(self, kwargs: Mapping[str, Any], content: Any, method: str, path: str) -> _Response:
         """Send one request; the response body is streamed (read or close it)."""
-        request = self._builder.build(kwargs, content, path)
+        try:
+            request = self._builder.build(kwargs, content, path)
+        except EngineError as exc:
+            raise transport_error(exc, method, self._builder.message_path(path)) from exc
+        try:
+            return self._send(request)
+        except EngineError as exc:
+            connect_to = (self._settings.host, self._settings.port)
+            raise transport_error(exc, request.method, request.path, connect_to) from exc
+
+    def _send(self, request: OutgoingRequest) -> _Response:
         settings = self._settings
         if self._pid != os.getpid():
             self._forked()  # before taking a slot: the child's slots are new
         wait = -1 if settings.pool_timeout is None else settings.pool_timeout
         if not self._slots.acquire(timeout=wait):
-            raise httpx.PoolTimeout("no connection became free within the pool timeout")
-        conn: _Connection | None = None
+            raise PoolTimeout("no connection became free within the pool timeout")
+        conn: _SocketConnection | None = None
         try:
             conn = self._checkout()
             exchange = Exchange(no_body=request.method == "HEAD")
@@ -196,7 +242,7 @@ class H1Engine:
                         conn.write(request, settings.write_timeout)
                     else:
                         conn.read_into(exchange, settings.read_timeout)
-                except httpx.TransportError as exc:
+                except EngineError as exc:
                     step = next_step(steps, exc)
                 else:
                     step = next_step(steps)
@@ -205,22 +251,22 @@ class H1Engine:
                 conn.close()
             self._slots.release()
             raise
-        return response_for(exchange, request, _Body(self, conn, exchange, settings.read_timeout))
+        return _Response(self, conn, exchange, request, settings.read_timeout)
 
-    def _checkout(self) -> _Connection:
+    def _checkout(self) -> _SocketConnection:
         now = time.monotonic()
         expiry = self._settings.keepalive_expiry
         while True:
             with self._lock:
                 if self._closed:
-                    raise httpx.ConnectError("the client has been closed")
+                    raise ConnectError("the client has been closed")
                 if not self._idle:
                     break
                 conn = self._idle.pop()
             if conn.usable(now, expiry):
                 return conn
             conn.close()
-        return _Connection(self._connect())
+        return _SocketConnection(self._connect())
 
     def _forked(self) -> None:
         """In a child after ``os.fork()``: start with an empty pool.
@@ -246,19 +292,19 @@ class H1Engine:
                 (settings.host, settings.port), timeout=settings.connect_timeout
             )
         except TimeoutError as exc:
-            raise httpx.ConnectTimeout(str(exc) or "connect timed out") from exc
+            raise ConnectTimeout(str(exc) or "connect timed out") from exc
         except OSError as exc:
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise ConnectError(str(exc) or type(exc).__name__) from exc
         try:
             tune_socket(sock)
             if settings.ssl_context is not None:
                 sock = settings.ssl_context.wrap_socket(sock, server_hostname=settings.host)
         except (ssl.SSLError, OSError) as exc:
             sock.close()
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise ConnectError(str(exc) or type(exc).__name__) from exc
         return sock
 
-    def _release(self, conn: _Connection, reuse: bool) -> None:
+    def _release(self, conn: _SocketConnection, reuse: bool) -> None:
         if conn.pid != os.getpid():
             # in a forked child, a response the parent had open: its slot is the parent's
             conn.close()

@@ -47,17 +47,18 @@ class EngineAdapter:
 
     async def send(
         self, method: str, path: str, content: Any = None, headers: dict[str, str] | None = None
-    ) -> httpx.Response:
+    ) -> Any:
         kwargs = {"method": method, "url": path, "headers": dict(headers or {})}
-        response: httpx.Response = await _maybe(self.engine.send(kwargs, content, method, path))
-        return response
+        return await _maybe(self.engine.send(kwargs, content, method, path))
 
-    async def read(self, response: httpx.Response) -> bytes:
-        if self.kind == "sync":
-            return response.read()
-        return await response.aread()
+    async def read(self, response: Any) -> bytes:
+        """The whole raw body; the response is closed."""
+        try:
+            return b"".join([chunk async for chunk in self.chunks(response)])
+        finally:
+            await self.close_response(response)
 
-    async def chunks(self, response: httpx.Response) -> AsyncIterator[bytes]:
+    async def chunks(self, response: Any) -> AsyncIterator[bytes]:
         if self.kind == "sync":
             for chunk in response.iter_raw():
                 yield chunk
@@ -65,7 +66,7 @@ class EngineAdapter:
             async for chunk in response.aiter_raw():
                 yield chunk
 
-    async def close_response(self, response: httpx.Response) -> None:
+    async def close_response(self, response: Any) -> None:
         if self.kind == "sync":
             response.close()
         else:

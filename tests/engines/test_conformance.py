@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from objectstore_client._exceptions import ProtocolViolation, map_transport_error
+from objectstore_client._exceptions import ProtocolViolation, TransportError
 from tests.engines.conftest import EngineAdapter, EngineFactory
 from tests.engines.rawserver import Connection, RawServer, ok
 from tests.wire.cases import CASES, Body, Case, Refused
@@ -71,10 +71,9 @@ async def _outcome(engine: EngineAdapter, case: Case, path: str) -> Body | Refus
     try:
         response = await engine.send(case.method, path)
         body = await engine.read(response)
-    except httpx.TransportError as exc:
-        error = map_transport_error(exc, case.method, path)
-        assert isinstance(error, ProtocolViolation), error
-        return Refused(error.limit)
+    except TransportError as exc:
+        assert isinstance(exc, ProtocolViolation), exc
+        return Refused(exc.limit)
     return Body(response.status_code, body)
 
 

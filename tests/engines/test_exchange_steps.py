@@ -3,9 +3,9 @@ by hand: the write, the reads of the head, and an answer sent before a write fai
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
+from objectstore_client._engines._errors import ReadError, ReadTimeout, WriteError
 from objectstore_client._engines._h1 import READ, WRITE, Exchange, exchange_steps, next_step
 
 HEAD = b"HTTP/1.1 413 Too Large\r\ncontent-length: 0\r\n\r\n"
@@ -27,7 +27,7 @@ def test_a_failed_write_reads_the_answer_sent_before_it() -> None:
     exchange = Exchange(no_body=False)
     steps = exchange_steps(exchange)
     assert next_step(steps) == WRITE
-    assert next_step(steps, httpx.WriteError("broken pipe")) == READ
+    assert next_step(steps, WriteError("broken pipe")) == READ
     exchange.feed(HEAD)
     assert next_step(steps) is None
     assert exchange.status == 413
@@ -37,14 +37,14 @@ def test_a_failed_write_without_an_answer_raises_the_write_error() -> None:
     exchange = Exchange(no_body=False)
     steps = exchange_steps(exchange)
     assert next_step(steps) == WRITE
-    assert next_step(steps, httpx.WriteError("broken pipe")) == READ
-    with pytest.raises(httpx.WriteError, match="broken pipe"):
-        next_step(steps, httpx.ReadError("reset"))
+    assert next_step(steps, WriteError("broken pipe")) == READ
+    with pytest.raises(WriteError, match="broken pipe"):
+        next_step(steps, ReadError("reset"))
 
 
 def test_a_failed_read_after_a_good_write_is_raised_as_it_is() -> None:
     steps = exchange_steps(Exchange(no_body=False))
     assert next_step(steps) == WRITE
     assert next_step(steps) == READ
-    with pytest.raises(httpx.ReadTimeout):
-        next_step(steps, httpx.ReadTimeout("slow"))
+    with pytest.raises(ReadTimeout):
+        next_step(steps, ReadTimeout("slow"))

@@ -10,8 +10,9 @@ import pytest
 
 from objectstore_client._engines import _h1, choose_engine
 from objectstore_client._engines._async import open_engine as open_async_engine
+from objectstore_client._engines._request import RequestBuilder
+from objectstore_client._engines._settings import Settings
 from objectstore_client._engines._sync import open_engine as open_sync_engine
-from objectstore_client._pool import RequestBuilder
 from tests.engines.conftest import http_kwargs
 
 URL = "http://127.0.0.1:1"
@@ -46,7 +47,7 @@ def test_mock_transport_through_the_interface() -> None:
     engine = open_sync_engine("auto", http_kwargs(URL, transport=httpx.MockTransport(handler)))
     kwargs = {"method": "PUT", "url": "/v1/k", "headers": {"X-A": "1"}}
     response = engine.send(kwargs, b"body", "PUT", "/v1/k")
-    assert (response.status_code, response.read()) == (201, b"mocked")
+    assert (response.status_code, b"".join(response.iter_raw())) == (201, b"mocked")
     assert seen[0].content == b"body" and seen[0].headers["x-a"] == "1"
     engine.close()
 
@@ -57,14 +58,14 @@ async def test_async_mock_transport_through_the_interface() -> None:
 
     engine = open_async_engine("auto", http_kwargs(URL, transport=httpx.MockTransport(handler)))
     response = await engine.send({"method": "PUT", "url": "/k", "headers": {}}, b"e", "PUT", "/k")
-    assert await response.aread() == b"e"
+    assert b"".join([chunk async for chunk in response.aiter_raw()]) == b"e"
     await engine.aclose()
 
 
 def test_request_head_matches_httpx() -> None:
     """The serialised head carries what httpx.Client would send for the same kwargs."""
     kwargs = http_kwargs("http://example.test:8080/base")
-    request = RequestBuilder(kwargs).build(
+    request = RequestBuilder(Settings(kwargs)).build(
         {"method": "put", "url": "/v1/a%2Fb", "headers": {"Accept": "x/y"}, "params": {"q": 1}},
         b"abc",
         "/v1/a%2Fb",
@@ -80,7 +81,7 @@ def test_request_head_matches_httpx() -> None:
 
 
 def test_json_body_like_httpx() -> None:
-    prepared = RequestBuilder(http_kwargs(URL)).build(
+    prepared = RequestBuilder(Settings(http_kwargs(URL))).build(
         {"method": "POST", "url": "/b", "headers": {}, "json": {"k": "ü"}}, None, "/b"
     )
     assert prepared.body == '{"k":"ü"}'.encode()
@@ -114,26 +115,30 @@ def test_quickack_before_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[socket.socket] = []
     real_arm = _h1.arm_quickack
     reads: list[int] = []
-    real_read = _sync_h1._Connection.read_into
+    real_read = _sync_h1._SocketConnection.read_into
 
     def arm(sock: socket.socket) -> None:
         armed.append(sock)
         real_arm(sock)
 
     def read_into(
-        self: _sync_h1._Connection, exchange: _h1.Exchange, timeout: float | None
+        self: _sync_h1._SocketConnection, exchange: _h1.Exchange, timeout: float | None
     ) -> None:
         before = len(armed)
         real_read(self, exchange, timeout)
         reads.append(len(armed) - before)
 
     monkeypatch.setattr(_sync_h1, "arm_quickack", arm)
-    monkeypatch.setattr(_sync_h1._Connection, "read_into", read_into)
+    monkeypatch.setattr(_sync_h1._SocketConnection, "read_into", read_into)
     with RawServer(handler, nodelay=False) as server:
         engine = open_sync_engine("httptools", http_kwargs(server.url))
         for _ in range(3):
             assert (
-                engine.send({"method": "GET", "url": "/k", "headers": {}}, None, "GET", "/k").read()
+                b"".join(
+                    engine.send(
+                        {"method": "GET", "url": "/k", "headers": {}}, None, "GET", "/k"
+                    ).iter_raw()
+                )
                 == b"abc"
             )
         engine.close()

@@ -83,8 +83,8 @@ async def test_pool_caps_only_where_asked() -> None:
     def pool(client: Client | AsyncClient) -> tuple[int | None, int | None]:
         engine: Any = client._engine
         if engine.name == "httpx":
-            wire = engine._wire.pool
-            return wire._max_connections, wire._max_keepalive_connections
+            pool = engine._pool.pool
+            return pool._max_connections, pool._max_keepalive_connections
         settings = engine._settings
         return settings.max_connections, settings.max_keepalive
 

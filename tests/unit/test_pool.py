@@ -1,4 +1,5 @@
-"""The SDK's own httpcore pool (_pool*.py): request building, read size, error mapping."""
+"""The httpx engine's httpcore pool (_engines/_httpx_*.py): request building, read size,
+error mapping."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ import pytest
 from objectstore_client import AsyncClient, Client, ConnectError, RequestTimeout, Usecase
 from objectstore_client._config import build_config
 from objectstore_client._constants import COALESCE_WRITE_BYTES, SOCKET_READ_BYTES
-from objectstore_client._pool import Wire, to_httpx_error
-from objectstore_client._pool_async import AsyncBigReadBackend
-from objectstore_client._pool_sync import BigReadBackend, ResponseStream, connection_pool
+from objectstore_client._engines._errors import transport_error
+from objectstore_client._engines._httpx_net_async import AsyncBigReadBackend
+from objectstore_client._engines._httpx_net_sync import BigReadBackend, connection_pool
+from objectstore_client._engines._httpx_pool import HttpcorePool
+from objectstore_client._engines._request import RequestBuilder
+from objectstore_client._engines._settings import Settings
+from objectstore_client._exceptions import TransportError
 
 
 class RecordingStream(httpcore.NetworkStream):
@@ -69,11 +74,23 @@ async def test_async_reads_are_at_least_the_socket_read_size() -> None:
     assert inner.stream.asked == [SOCKET_READ_BYTES]
 
 
-def _wire(url: str = "http://h:8/prefix", **connection_kwargs: Any) -> Wire:
+class _Wire:
+    """What the httpx engine hands httpcore: the built request in httpcore's form."""
+
+    def __init__(self, http_kwargs: Any) -> None:
+        settings = Settings(http_kwargs)
+        self.builder = RequestBuilder(settings)
+        self.pool = HttpcorePool(settings, connection_pool)
+
+    def request(self, kwargs: dict[str, Any], content: Any) -> httpcore.Request:
+        return self.pool.core_request(self.builder.build(kwargs, content, kwargs["url"]))
+
+
+def _wire(url: str = "http://h:8/prefix", **connection_kwargs: Any) -> _Wire:
     config = build_config(
         url, retries=None, timeout_ms=None, connection_kwargs=connection_kwargs or None
     )
-    return Wire(config.httpx_kwargs, connection_pool, ResponseStream)
+    return _Wire(config.httpx_kwargs)
 
 
 def test_request_matches_what_httpx_would_send() -> None:
@@ -113,10 +130,13 @@ def test_request_bodies_and_framing() -> None:
     assert (b"Content-Type", b"application/json") in as_json.headers
 
 
-def test_httpcore_errors_become_httpx_errors() -> None:
-    assert isinstance(to_httpx_error(httpcore.ReadTimeout("slow")), httpx.ReadTimeout)
-    assert isinstance(to_httpx_error(httpcore.ConnectError("no")), httpx.ConnectError)
-    assert type(to_httpx_error(httpcore.ProxyError("p"))) is httpx.ProxyError
+def test_httpcore_errors_become_the_sdk_s() -> None:
+    slow = transport_error(httpcore.ReadTimeout("slow"), "GET", "/k")
+    assert isinstance(slow, RequestTimeout) and slow.maybe_sent
+    refused = transport_error(httpcore.ConnectError("no"), "GET", "/k", ("h", 8))
+    assert isinstance(refused, ConnectError) and not refused.maybe_sent
+    assert "could not connect to h:8" in str(refused)
+    assert type(transport_error(httpcore.ProxyError("p"), "GET", "/k")) is TransportError
 
 
 def test_connection_failures_surface_as_ours() -> None:
@@ -130,10 +150,10 @@ async def test_a_transport_or_proxy_is_used_as_is() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(204))
     with Client("http://h", connection_kwargs={"transport": transport}) as client:
         engine: Any = client._engine
-        assert engine._wire is None and engine._http is not None
+        assert engine._pool is None and engine._http is not None
     async with AsyncClient("http://h", connection_kwargs={"proxy": "http://p:3128"}) as proxied:
         engine = proxied._engine
-        assert engine._wire is None and engine._http is not None
+        assert engine._pool is None and engine._http is not None
 
 
 class WritingStream(RecordingStream):
@@ -188,7 +208,7 @@ def test_default_pool_serves_every_operation_sync(objectstore_url: str) -> None:
     big, stream = _roundtrip_items()
     with Client(objectstore_url, engine="httpx") as client:
         engine: Any = client._engine
-        assert engine._wire is not None and engine._http is None
+        assert engine._pool is not None and engine._http is None
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
         assert session.put(big, "big", compress="none") == "big"
         assert session.put(iter(stream), "streamed") == "streamed"  # chunked, zstd
@@ -211,7 +231,7 @@ async def test_default_pool_serves_every_operation_async(objectstore_url: str) -
 
     async with AsyncClient(objectstore_url, engine="httpx") as client:
         engine: Any = client._engine
-        assert engine._wire is not None and engine._http is None
+        assert engine._pool is not None and engine._http is None
         session = client.session(Usecase("attachments"), org=uuid.uuid4().hex[:10])
         assert await session.put(big, "big", compress="none") == "big"
         assert await session.put(chunks(), "streamed") == "streamed"
@@ -230,7 +250,7 @@ def test_default_pool_keeps_connections_alive(objectstore_url: str) -> None:
             session.put(b"x", f"k{i}")
             assert session.head(f"k{i}") is not None
         engine: Any = client._engine
-        assert len(engine._wire.pool.connections) == 1
+        assert len(engine._pool.pool.connections) == 1
 
 
 def test_default_pool_timeouts_surface_as_ours() -> None:
@@ -244,4 +264,4 @@ def test_default_pool_timeouts_surface_as_ours() -> None:
             session = client.session(Usecase("u"), org=1)
             with pytest.raises(RequestTimeout) as caught:
                 session.head("k")
-    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert isinstance(caught.value.__cause__, httpcore.ReadTimeout)

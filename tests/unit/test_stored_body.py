@@ -5,6 +5,7 @@ resumed where it stopped, errors typed, zstd decoded as read."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +13,8 @@ import zstandard
 
 from objectstore_client._core.plan import plan_get
 from objectstore_client._core.resume import Download
+from objectstore_client._engines._errors import ReadError, transport_error
+from objectstore_client._engines._response import Headers
 from objectstore_client._exceptions import TransportError
 from objectstore_client._io_async import AsyncPayload
 from objectstore_client._io_sync import Payload
@@ -23,27 +26,40 @@ from ._core.scripted import session
 PATH = "/pre/v1/objects/u/org=1/k"
 
 
-class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body that sends ``chunks``, then breaks with ``error`` (or ends cleanly)."""
+class _Answer:
+    """An engine's response (both protocols) whose body sends ``chunks``, then breaks with
+    ``error`` (an engine's failure, mapped at its boundary as every engine does)."""
+
+    status_code = 206
+    method, path, server = "GET", PATH, "objectstore.test:80"
 
     def __init__(self, chunks: list[bytes], error: Exception | None = None) -> None:
+        self.headers = Headers([])
         self._chunks, self._error = chunks, error
+        self.closed = False
 
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._chunks
+    def _fail(self) -> None:
         if self._error is not None:
-            raise self._error
+            raise transport_error(self._error, self.method, self.path) from self._error
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def iter_raw(self) -> Iterator[bytes]:
+        yield from self._chunks
+        self._fail()
+
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
         for chunk in self._chunks:
             yield chunk
-        if self._error is not None:
-            raise self._error
+        self._fail()
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
 
 
-def _response(chunks: list[bytes], error: Exception | None = None) -> httpx.Response:
-    request = httpx.Request("GET", "http://objectstore.test" + PATH)
-    return httpx.Response(206, stream=_Chunks(chunks, error), request=request)
+def _response(chunks: list[bytes], error: Exception | None = None) -> Any:
+    return _Answer(chunks, error)
 
 
 def _download(size: int) -> Download:
@@ -55,15 +71,15 @@ def _download(size: int) -> Download:
 class _Resumes:
     """Answers resumes with the given responses and records the errors that asked."""
 
-    def __init__(self, *responses: httpx.Response) -> None:
+    def __init__(self, *responses: Any) -> None:
         self.responses = list(responses)
         self.errors: list[TransportError] = []
 
-    def __call__(self, error: TransportError, /) -> httpx.Response:
+    def __call__(self, error: TransportError, /) -> Any:
         self.errors.append(error)
         return self.responses.pop(0)
 
-    async def resume_async(self, error: TransportError, /) -> httpx.Response:
+    async def resume_async(self, error: TransportError, /) -> Any:
         return self(error)
 
 
@@ -75,7 +91,7 @@ async def _all(body: StoredBody | AsyncStoredBody) -> bytes:
 
 
 def _body(
-    kind: str, response: httpx.Response, download: Download | None, resumes: _Resumes | None
+    kind: str, response: Any, download: Download | None, resumes: _Resumes | None
 ) -> StoredBody | AsyncStoredBody:
     if kind == "sync":
         return StoredBody(response, download, resumes)
@@ -85,13 +101,13 @@ def _body(
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_broken_body_goes_on_from_where_it_stopped(kind: str) -> None:
     download = _download(6)
-    broken = _response([b"ab", b"c"], httpx.ReadError("reset"))
+    broken = _response([b"ab", b"c"], ReadError("reset"))
     resumes = _Resumes(_response([b"def"]))
     assert await _all(_body(kind, broken, download, resumes)) == b"abcdef"
     assert download.received == 6
     [error] = resumes.errors
     assert (error.method, error.path) == ("GET", PATH)
-    assert isinstance(error.__cause__, httpx.ReadError)
+    assert isinstance(error.__cause__, ReadError) and "[server objectstore.test:80]" in str(error)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -104,7 +120,7 @@ async def test_a_body_that_ends_short_of_the_stored_size_is_resumed(kind: str) -
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_without_a_stored_size_an_error_is_raised_typed(kind: str) -> None:
-    body = _body(kind, _response([b"ab"], httpx.ReadError("reset")), None, _Resumes())
+    body = _body(kind, _response([b"ab"], ReadError("reset")), None, _Resumes())
     with pytest.raises(TransportError) as caught:
         await _all(body)
     assert caught.value.path == PATH and "objectstore.test:80" in str(caught.value)
@@ -125,7 +141,7 @@ async def test_payloads_decode_across_a_resumed_body(kind: str, decode: bool) ->
     stored = zstandard.ZstdCompressor().compress(data)
     half = len(stored) // 2
     download = _download(len(stored))
-    broken = _response([stored[:half]], httpx.ReadError("reset"))
+    broken = _response([stored[:half]], ReadError("reset"))
     resumes = _Resumes(_response([stored[half:]]))
     if kind == "sync":
         payload = Payload(broken, decode, download, resumes)

@@ -1,7 +1,13 @@
-from http import HTTPStatus
-from typing import Any, Literal, cast
+from __future__ import annotations
 
-import httpx
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, cast
+
+# building request kwargs needs no httpx: it is loaded where a request is sent through it
+if TYPE_CHECKING:
+    import httpx
+
+from typing import Literal
 
 from ... import errors
 from ...client import AuthenticatedClient, Client

@@ -1,7 +1,11 @@
-from http import HTTPStatus
-from typing import Any
+from __future__ import annotations
 
-import httpx
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+# building request kwargs needs no httpx: it is loaded where a request is sent through it
+if TYPE_CHECKING:
+    import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client

@@ -1,9 +1,14 @@
+from __future__ import annotations
+
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
-import httpx
+# building request kwargs needs no httpx: it is loaded where a request is sent through it
+if TYPE_CHECKING:
+    import httpx
+
 
 from ... import errors
 from ...client import AuthenticatedClient, Client

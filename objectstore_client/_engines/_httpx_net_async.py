@@ -1,6 +1,7 @@
-"""The default connection pool: httpcore's pool on a network backend that reads big and
-coalesces small writes (see ``_pool`` for why), and the adapter that hands its response
-bodies to httpx.
+"""The httpx engine's network: httpcore's pool on a network backend that reads big and
+coalesces small writes (see ``_httpx_pool`` for why), and the SDK responses for what
+httpcore (``AsyncCoreResponse``) or a caller's httpx transport (``AsyncClientResponse``)
+answers.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._constants import SOCKET_READ_BYTES
-from ._pool import CORE_ERRORS, Coalescer, StreamWatch, to_httpx_error
+from .._constants import SOCKET_READ_BYTES
+from ._errors import transport_error
+from ._httpx_pool import CORE_ERRORS, Coalescer, StreamWatch, stored_body
+from ._request import OutgoingRequest
+from ._response import Headers
 from ._sockets import arm_quickack
 
-__all__ = ["AsyncBigReadBackend", "AsyncResponseStream", "connection_pool"]
+__all__ = [
+    "AsyncBigReadBackend",
+    "AsyncClientResponse",
+    "AsyncCoreResponse",
+    "connection_pool",
+]
 
 
 class _AsyncBigReadStream(httpcore.AsyncNetworkStream):
@@ -103,30 +112,75 @@ class AsyncBigReadBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
-class AsyncResponseStream(httpx.AsyncByteStream):
-    """An httpcore response body as an httpx stream, with httpcore errors turned into httpx's."""
+class AsyncCoreResponse:
+    """httpcore's answer as the SDK's response; httpcore's errors become the SDK's."""
 
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
+    __slots__ = ("_answer", "headers", "method", "path", "server", "status_code")
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def __init__(self, answer: httpcore.Response, request: OutgoingRequest, server: str) -> None:
+        self._answer = answer
+        self.status_code: int = answer.status
+        self.headers = Headers(answer.headers)
+        self.method = request.method
+        self.path = request.path
+        self.server = server
+
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
+        """The body as received, chunk by chunk."""
+        stream: Any = self._answer.stream  # httpcore's body: an (async) iterable
         try:
-            async for chunk in self._stream:
+            async for chunk in stream:
                 yield chunk
         except CORE_ERRORS as exc:
-            raise to_httpx_error(exc) from exc
+            raise transport_error(exc, self.method, self.path) from exc
+        await self.aclose()  # the whole body is in: the connection goes back to the pool
 
     async def aclose(self) -> None:
+        """Free the connection."""
         try:
-            await self._stream.aclose()
+            await self._answer.aclose()
         except CORE_ERRORS as exc:  # pragma: no cover - closing a socket rarely fails
-            raise to_httpx_error(exc) from exc
+            raise transport_error(exc, self.method, self.path) from exc
+
+
+class AsyncClientResponse:
+    """An ``httpx.Response`` from a caller's transport or proxy, as the SDK's response."""
+
+    __slots__ = ("_response", "headers", "method", "path", "server", "status_code")
+
+    def __init__(self, response: httpx.Response, method: str, path: str, server: str) -> None:
+        self._response = response
+        self.status_code: int = response.status_code
+        self.headers = Headers(response.headers.raw)
+        self.method = method
+        self.path = path
+        self.server = server
+
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
+        """The body as received (a response built from bytes, e.g. by a mock transport, has
+        it already)."""
+        response = self._response
+        if response.is_stream_consumed:
+            yield stored_body(response)
+            return
+        try:
+            async for chunk in response.aiter_raw():
+                yield chunk
+        except httpx.TransportError as exc:
+            raise transport_error(exc, self.method, self.path) from exc
+
+    async def aclose(self) -> None:
+        """Free the connection."""
+        try:
+            await self._response.aclose()
+        except httpx.TransportError as exc:  # pragma: no cover - closing rarely fails
+            raise transport_error(exc, self.method, self.path) from exc
 
 
 def connection_pool(
     watch: Callable[[], StreamWatch] | None = None, **options: Any
 ) -> httpcore.AsyncConnectionPool:
     """httpcore's pool with ``options``, on the big-read backend; ``watch`` makes the
-    watcher of each new connection (see ``_pool.StreamWatch``)."""
+    watcher of each new connection (see ``_httpx_pool.StreamWatch``)."""
     backend = AsyncBigReadBackend(watch=watch)
     return httpcore.AsyncConnectionPool(network_backend=backend, **options)
