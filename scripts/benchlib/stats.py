@@ -205,6 +205,13 @@ def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
                 met = met and cpu_met
                 if ours is not None and theirs is not None:
                     measured += f"; CPU {ours * 1e3:.2f} vs {theirs * 1e3:.2f} ms/MB"
+            if target.cpu_share is not None:
+                goal += f", client CPU/unit <= {target.cpu_share:.1f}x its"
+                ours, theirs = row.cpu.get(spec.OURS), row.cpu.get(spec.BASELINE)
+                share = ours / theirs if ours is not None and theirs else None
+                met = met and share is not None and share <= target.cpu_share
+                if share is not None:
+                    measured += f"; CPU {share:.2f}x"
             verdicts.append(Verdict(name, goal, measured, met, note))
     rss_by_workload = {r.workload: r for r in rss_rows}
     for workload in spec.RSS_TARGETS:

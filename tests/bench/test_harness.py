@@ -309,3 +309,18 @@ def test_adaptive_workload_reads_back_each_decision(bench_env: tuple[list[str], 
     assert decisions == {item: "zstd" if item in ("text", "json") else None for item in decisions}
     text = record["info"]["text"]
     assert text["stored"] < text["size"] / 3
+
+
+def test_a_cpu_share_target_needs_the_rate_and_the_cpu() -> None:
+    fast = {**rec("up_rand", spec.OURS, 0, upload=300.0), "cpu_per_unit": {"upload": 0.0006}}
+    records = [fast, {**rec("up_rand", spec.UPSTREAM, 0, upload=250.0)}]
+    records[1]["cpu_per_unit"] = {"upload": 0.001}
+    rows, rss = stats.summarize(records)
+    share = [v for v in stats.evaluate(rows, rss) if "<= 0.5x" in v.goal]
+    assert [(v.name, v.measured, v.met) for v in share] == [
+        ("up_rand upload", "1.20; CPU 0.60x", False)  # fast enough, but 0.6 > 0.5
+    ]
+    records[0]["cpu_per_unit"] = {"upload": 0.0005}
+    rows, rss = stats.summarize(records)
+    share = [v for v in stats.evaluate(rows, rss) if "<= 0.5x" in v.goal]
+    assert share[0].met is True and share[0].measured == "1.20; CPU 0.50x"
