@@ -157,7 +157,9 @@ def _png(rng: random.Random, size: int) -> bytes:
 def _zip(text: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("app.log", text)
+        # a fixed date: the archive is the same bytes in every run
+        info = zipfile.ZipInfo("app.log", date_time=(2026, 1, 1, 0, 0, 0))
+        archive.writestr(info, text, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -180,5 +182,5 @@ def corpus(size: int) -> dict[str, bytes]:
         + jpeg_body
         + b"\xff\xd9",
         "zip": _zip(text5),
-        "gzip": gzip.compress(text5, 6),
+        "gzip": gzip.compress(text5, 6, mtime=0),  # no timestamp: deterministic
     }
