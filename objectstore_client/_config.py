@@ -139,7 +139,8 @@ class TransferConfig:
     :param concurrency: parts in flight at the same time (at least 1; default: the number of
         cores, at least 2 and at most 4). ``Session.download`` reads ranges of ``part_size``
         stored bytes, ``concurrency`` at a time, and holds at most ``concurrency x
-        part_size`` stored bytes.
+        part_size`` bytes: the ranges read ahead plus the frames being decoded and their
+        output (one range and one frame always go ahead).
     :param compress_threads: zstd worker threads compressing an upload that goes as a single
         put (at least 1; default None: every core for sources of known size from 16 MiB,
         one thread otherwise). Either way, the first 256 KiB are compressed once
@@ -149,7 +150,7 @@ class TransferConfig:
     :param decode_threads: threads that decode the zstd frames of a compressed object in
         ``Session.download`` (at least 1; default: the number of cores, at most 4; 1 decodes
         it as one stream). Each holds one frame and its output (8 MiB each as the SDK writes
-        them, at most 32 MiB).
+        them, at most 32 MiB), counted against the download's ``concurrency x part_size``.
     """
 
     multipart_threshold: int = attrs.field(

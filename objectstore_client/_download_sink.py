@@ -2,7 +2,9 @@
 
 A compressed object is decoded on the way (zstd's streaming decoder writes its output in
 pieces of ``DECODE_PIECE_BYTES``, so a highly compressible part never expands in memory);
-the frame tracker tells a stream cut inside a frame from a complete one. A path is written
+the frame tracker tells a stream cut inside a frame from a complete one. What the decoder
+holds (the frame being received, frames being decoded and their output) counts against the
+download's :class:`MemoryBudget`, with the ranges not yet written. A path is written
 to a temporary file beside it and renamed at the end, so a failed download never leaves a
 partial file under the caller's name. Blocking file I/O: the asyncio driver calls it in a
 worker thread.
@@ -15,14 +17,14 @@ import os
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any, cast
 
 import zstandard
 
-from ._constants import DECODE_PIECE_BYTES, MAX_PARALLEL_FRAME_BYTES
-from ._core.download import Destination
+from ._constants import DECODE_PIECE_BYTES, DOWNLOAD_WRITE_BYTES, MAX_PARALLEL_FRAME_BYTES
+from ._core.download import Destination, MemoryBudget
 from ._core.frames import FrameTracker
 from ._exceptions import DecodeError
 
@@ -30,18 +32,31 @@ __all__ = ["Sink"]
 
 #: Enough bytes for any zstd frame header (magic, descriptor, window, dictionary id, size).
 _MAX_FRAME_HEADER = 18
+#: A frame whose stored size is more than this share of its output is decoded on the
+#: writing thread: zstd stores incompressible blocks raw, so decoding it is mostly a copy
+#: (cheaper than the hand-over), and a decoding thread would hold the frame and its output.
+_INLINE_STORED_SHARE = 0.5
 
 
 class Sink:
     """Writes stored bytes in order; ``finish`` checks and closes, ``discard`` cleans up.
 
-    With ``threads > 1`` a compressed object is decoded frame by frame on that many threads
-    (zstd releases the GIL), outputs written in order, as long as every frame declares a
-    content size of at most ``MAX_PARALLEL_FRAME_BYTES`` (the SDK's frames hold 8 MiB); from
-    the first frame that does not, the rest is decoded as one stream.
+    With ``threads > 1`` a compressed object is decoded frame by frame on up to that many
+    threads (zstd releases the GIL), outputs written in order, as long as every frame
+    declares a content size of at most ``MAX_PARALLEL_FRAME_BYTES`` (the SDK's frames hold
+    8 MiB); from the first frame that does not, the rest is decoded as one stream. Frames
+    that barely shrink are decoded on the writing thread, and a frame goes to a thread only
+    while the frames in flight (stored bytes plus declared output) fit in what ``budget``
+    leaves them (one is always let through).
     """
 
-    def __init__(self, destination: Destination, decode: bool, threads: int = 1) -> None:
+    def __init__(
+        self,
+        destination: Destination,
+        decode: bool,
+        threads: int = 1,
+        budget: MemoryBudget | None = None,
+    ) -> None:
         self._path = destination.path
         self._temp = None
         if destination.path is not None:
@@ -58,31 +73,46 @@ class Sink:
         self._frames: _ParallelFrames | None = None
         self._buffer = bytearray()  # stored bytes of the frame being received
         self._checked = False  # whether the current frame's header was looked at
+        self._output = 0  # the current frame's declared content size, once checked
+        self._budget = budget if budget is not None else MemoryBudget(1 << 62)
+        self._decompressor: Any = None  # for frames decoded on the writing thread
         if decode and threads > 1:
-            self._frames = _ParallelFrames(self._emit, threads)
+            self._frames = _ParallelFrames(self._emit, threads, self._budget.decode_room)
         elif decode:
             self._start_stream(b"")
 
-    def write(self, chunks: Sequence[bytes]) -> None:
-        """Append the next stored bytes (decoded when the object is compressed)."""
-        if self._stream is not None and len(chunks) > 1:
-            # zstd's stream writer hands out the output of every write() call: one call per
-            # batch gives large file writes instead of one small one per network chunk
-            chunks = [b"".join(chunks)]
-        for chunk in chunks:
-            self.stored += len(chunk)
-            if self._tracker is None:
-                self._file.write(chunk)
-                self.written += len(chunk)
-                continue
-            try:
-                self._tracker.feed(chunk)
-                if self._stream is not None:
-                    self._stream.write(chunk)
-                else:
-                    self._split(chunk)
-            except (ValueError, zstandard.ZstdError) as exc:
-                raise DecodeError(f"invalid zstd data: {exc}") from None
+    def write(self, chunks: list[bytes], reserved: bool = False) -> None:
+        """Append the next stored bytes (decoded when the object is compressed). ``chunks``
+        is emptied as it is consumed, so its bytes are freed as they are passed on; when
+        they were ``reserved`` in the budget (a range read ahead), they are released then."""
+        chunks.reverse()
+        while chunks:
+            chunk = _take_batch(chunks)
+            self._consume(chunk)
+            if reserved:
+                self._budget.ranges -= len(chunk)
+            self._budget.decoding = self.held
+
+    @property
+    def held(self) -> int:
+        """Bytes the decoder holds: the frame being received, frames being decoded and
+        their output."""
+        return len(self._buffer) + (self._frames.held if self._frames is not None else 0)
+
+    def _consume(self, chunk: bytes) -> None:
+        self.stored += len(chunk)
+        if self._tracker is None:
+            self._file.write(chunk)
+            self.written += len(chunk)
+            return
+        try:
+            self._tracker.feed(chunk)
+            if self._stream is not None:
+                self._stream.write(chunk)
+            else:
+                self._split(chunk)
+        except (ValueError, zstandard.ZstdError) as exc:
+            raise DecodeError(f"invalid zstd data: {exc}") from None
 
     def _split(self, chunk: bytes) -> None:
         """Cut whole frames off the received bytes and hand them to the decoding threads."""
@@ -94,12 +124,18 @@ class Sink:
         for end in ends:
             if not self._checked and not self._parallel_frame(buffer):
                 return
-            frame = bytes(buffer[: end - start])
+            with memoryview(buffer) as view:
+                frame = bytes(view[: end - start])
             del buffer[: end - start]
             start = end
             self._checked = False
-            if not _skippable(frame):  # skippable frames hold no payload
-                self._frames.submit(frame)
+            if _skippable(frame):  # skippable frames hold no payload
+                continue
+            if len(frame) > _INLINE_STORED_SHARE * self._output:
+                self._frames.drain()  # outputs stay in order
+                self._emit(self._inline(frame))
+            else:
+                self._frames.submit(frame, len(frame) + self._output)
         if not self._checked and len(buffer) >= _MAX_FRAME_HEADER:
             self._parallel_frame(buffer)
 
@@ -120,7 +156,14 @@ class Sink:
             buffer.clear()
             return False
         self._checked = len(buffer) >= _MAX_FRAME_HEADER
+        self._output = size
         return True
+
+    def _inline(self, frame: bytes) -> bytes:
+        if self._decompressor is None:
+            self._decompressor = zstandard.ZstdDecompressor()
+        # the content size in the header (at most MAX_PARALLEL_FRAME_BYTES) bounds the output
+        return cast("bytes", self._decompressor.decompress(frame))
 
     def _start_stream(self, head: bytes) -> None:
         self._stream = zstandard.ZstdDecompressor().stream_writer(
@@ -159,6 +202,19 @@ class Sink:
             self._temp = None
 
 
+def _take_batch(chunks: list[bytes]) -> bytes:
+    """Pop chunks off the end of ``chunks`` (reversed) up to about ``DOWNLOAD_WRITE_BYTES``,
+    joined: zstd's stream writer and the file get large writes, not one per network read."""
+    first = chunks.pop()
+    if len(first) >= DOWNLOAD_WRITE_BYTES or not chunks:
+        return first
+    batch, size = [first], len(first)
+    while chunks and size < DOWNLOAD_WRITE_BYTES:
+        batch.append(chunks.pop())
+        size += len(batch[-1])
+    return b"".join(batch)
+
+
 def _skippable(data: bytes | bytearray) -> bool:
     """Whether ``data`` starts with a skippable frame's magic number (0x184D2A5?)."""
     return len(data) >= 4 and int.from_bytes(data[:4], "little") & 0xFFFFFFF0 == 0x184D2A50
@@ -168,12 +224,16 @@ class _ParallelFrames:
     """Whole zstd frames decoded on a pool of threads; outputs handed to ``emit`` in order.
     At most ``threads`` frames are in flight (memory: that many frames and their output)."""
 
-    def __init__(self, emit: Callable[[bytes], None], threads: int) -> None:
+    def __init__(
+        self, emit: Callable[[bytes], None], threads: int, room: Callable[[], int]
+    ) -> None:
         self._emit = emit
         self._threads = threads
+        self._room = room
         self._pool = ThreadPoolExecutor(threads, "objectstore-decode")
-        self._pending: deque[Future[bytes]] = deque()
+        self._pending: deque[tuple[Future[bytes], int]] = deque()
         self._local = threading.local()
+        self.held = 0  # stored bytes plus declared output of the frames in flight
 
     def _decode(self, frame: bytes) -> bytes:
         decompressor = getattr(self._local, "decompressor", None)
@@ -183,14 +243,21 @@ class _ParallelFrames:
         # the output; zstd verifies it and the frame's checksum
         return decompressor.decompress(frame)
 
-    def submit(self, frame: bytes) -> None:
-        self._pending.append(self._pool.submit(self._decode, frame))
-        while len(self._pending) > self._threads:
+    def submit(self, frame: bytes, cost: int) -> None:
+        """Decode ``frame`` on a thread once it fits: at most ``threads`` frames in flight,
+        and their ``cost`` (stored bytes plus output) within ``room()`` (one always fits)."""
+        while self._pending and (
+            len(self._pending) >= self._threads or self.held + cost > self._room()
+        ):
             self._emit(self._take())
+        self._pending.append((self._pool.submit(self._decode, frame), cost))
+        self.held += cost
 
     def _take(self) -> bytes:
+        future, cost = self._pending.popleft()
+        self.held -= cost
         try:
-            return self._pending.popleft().result()
+            return future.result()
         except zstandard.ZstdError as exc:
             raise DecodeError(f"invalid zstd data: {exc}") from None
 
@@ -201,6 +268,7 @@ class _ParallelFrames:
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
         self._pending.clear()
+        self.held = 0
 
 
 class _Counted:

@@ -6,6 +6,7 @@ flows (batches). Every decision is made in ``_core.multipart``; this only does I
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -26,6 +27,7 @@ from ._core import flows, multipart_requests
 from ._core.download import (
     Destination,
     DownloadProgress,
+    MemoryBudget,
     Part,
     RangeCheck,
     content_range,
@@ -222,7 +224,8 @@ async def download(
                 f"the server answered Range {first.header} with Content-Range {header!r}"
             )
         total = found[2] if found is not None else None
-        sink = await to_thread(Sink, destination, decode, config.decode_threads)
+        budget = MemoryBudget(config.max_memory)
+        sink = await to_thread(Sink, destination, decode, config.decode_threads, budget)
         # counted like an upload's progress: bytes of the payload as the caller gets it
         report = DownloadProgress(None if decode else total, PROGRESS_AGGREGATION_BYTES)
         write = _writer(sink, report, progress)
@@ -243,11 +246,14 @@ async def download(
             rest = parts_after_first(total, first, config.part_size)
             fetch = _part_fetcher(client, info, base, check, started, workers)
             window: list[Handle[list[bytes]]] = []
-            upcoming = iter(rest)
+            upcoming = deque(rest)
 
             def top_up(limit: int) -> None:
-                # parts held in memory (in flight, or read and waiting) stay <= concurrency
-                while len(window) < limit and (part := next(upcoming, None)) is not None:
+                # parts in flight (or read and waiting) stay <= concurrency, and their stored
+                # bytes plus what the decoder holds within config.max_memory
+                while len(window) < limit and upcoming and budget.may_start(upcoming[0].size):
+                    part = upcoming.popleft()
+                    budget.ranges += part.size
                     window.append(workers.start(fetch, part))
 
             top_up(config.concurrency - 1)  # fetched while the first part is written
@@ -257,7 +263,7 @@ async def download(
                 top_up(config.concurrency)
                 if not window:
                     break
-                await write(await workers.result(window.pop(0)))
+                await write(await workers.result(window.pop(0)), True)
             if sink.stored != total:
                 raise check.error(f"received {sink.stored} of {total} stored bytes")
         await to_thread(sink.finish)  # the last frames' output may come only now
@@ -274,12 +280,12 @@ async def download(
 
 def _writer(
     sink: Sink, report: DownloadProgress, progress: Callable[[ProgressEvent], None] | None
-) -> Callable[[list[bytes]], Any]:
+) -> Callable[..., Any]:
     """Stored bytes, in order, into the sink (in a worker thread on asyncio); progress counts
     the bytes written to the destination (decoded ones for a compressed object)."""
 
-    async def write(chunks: list[bytes]) -> None:
-        await to_thread(sink.write, chunks)
+    async def write(chunks: list[bytes], reserved: bool = False) -> None:
+        await to_thread(sink.write, chunks, reserved)
         _deliver(progress, report.add(sink.written - report.transferred))
 
     return write

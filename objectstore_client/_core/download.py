@@ -28,6 +28,7 @@ from .validate import check_key
 __all__ = [
     "Destination",
     "DownloadProgress",
+    "MemoryBudget",
     "Part",
     "RangeCheck",
     "check_destination",
@@ -175,6 +176,28 @@ class DownloadProgress:
     def _flush(self) -> list[ProgressEvent]:
         delta, self._pending = self._pending, 0
         return [ProgressEvent(delta, transferred=self.transferred, total=self.total)]
+
+
+@attrs.define
+class MemoryBudget:
+    """The bytes one download holds, against ``limit`` (``TransferConfig.max_memory``):
+    ``ranges``, the stored bytes of the ranges started and not yet handed to the
+    destination (reserved when a range starts, released as the sink consumes them), and
+    ``decoding``, what the decoder holds (the frame being received, the frames being decoded
+    and their declared output). One range and one frame are always let through, so a
+    download progresses whatever the limit."""
+
+    limit: int
+    ranges: int = 0
+    decoding: int = 0
+
+    def may_start(self, size: int) -> bool:
+        """Whether a range of ``size`` stored bytes may start now."""
+        return self.ranges == 0 or self.ranges + self.decoding + size <= self.limit
+
+    def decode_room(self) -> int:
+        """The bytes the decoder may hold now: what the ranges leave."""
+        return self.limit - self.ranges
 
 
 def parts_after_first(total: int, first: Part, part_size: int) -> list[Part]:

@@ -41,6 +41,7 @@ from ._h1 import (
 from ._request import OutgoingRequest, RequestBuilder
 from ._response import Headers
 from ._settings import Settings
+from ._sockets import GATHER_AFTER_BYTES, recv_gathering
 
 __all__ = ["H1Engine"]
 
@@ -51,7 +52,7 @@ _poll = getattr(select, "poll", None)
 class _SocketConnection:
     """One kept-alive connection: writes requests, reads responses."""
 
-    __slots__ = ("_buffer", "_view", "idle_since", "pid", "sock")
+    __slots__ = ("_buffer", "_reading", "_view", "idle_since", "pid", "read_bytes", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -60,6 +61,8 @@ class _SocketConnection:
         self._buffer = bytearray(READ_BYTES)
         self._view = memoryview(self._buffer)
         self.idle_since = 0.0
+        self._reading: Exchange | None = None  # the exchange ``read_bytes`` counts for
+        self.read_bytes = 0
 
     def usable(self, now: float, expiry: float | None) -> bool:
         """Whether an idle connection can carry a request (not expired, not closed by peer)."""
@@ -100,8 +103,12 @@ class _SocketConnection:
         sock = self.sock
         sock.settimeout(timeout)
         arm_quickack(sock)
+        if exchange is not self._reading:
+            self._reading, self.read_bytes = exchange, 0
+        deep = self.read_bytes >= GATHER_AFTER_BYTES
         try:
-            count = sock.recv_into(self._buffer)
+            count = recv_gathering(sock, self._buffer, timeout, deep)
+            self.read_bytes += count
         except TimeoutError as exc:
             raise ReadTimeout(str(exc) or "read timed out") from exc
         except OSError as exc:

@@ -48,7 +48,8 @@ def zstd(ctx: Ctx) -> Result:
     return result
 
 
-def _headers(ctx: Ctx) -> dict[str, str]:
+def auth_headers(ctx: Ctx) -> dict[str, str]:
+    """The ``x-os-auth`` header for raw requests to the target (none without auth)."""
     if ctx.target.token:
         return {"x-os-auth": f"Bearer {ctx.target.token}"}
     if ctx.target.key_id and ctx.target.key_file:
@@ -68,7 +69,7 @@ def http(ctx: Ctx) -> Result:
     pool = pool_cls(url.hostname or "127.0.0.1", url.port, maxsize=1, blocksize=1 << 20)
     scope = ";".join(f"{k}={v}" for k, v in ctx.target.scopes.items()) or "_"
     base = f"{url.path.rstrip('/')}/v1/objects/{quote(ctx.target.usecase)}/{scope}/"
-    headers = _headers(ctx)
+    headers = auth_headers(ctx)
     body = data.small_payload(0)
 
     def call(method: str, key: str, payload: Any = None, **extra: str) -> bytes:
@@ -127,7 +128,7 @@ def wire(ctx: Ctx) -> Result:
     url = urlsplit(ctx.target.url)
     scope = ";".join(f"{k}={v}" for k, v in ctx.target.scopes.items()) or "_"
     base = f"{url.path.rstrip('/')}/v1/objects/{quote(ctx.target.usecase)}/{scope}/"
-    headers = "".join(f"{k}: {v}\r\n" for k, v in _headers(ctx).items()).encode()
+    headers = "".join(f"{k}: {v}\r\n" for k, v in auth_headers(ctx).items()).encode()
     body = data.small_payload(0)
 
     def check(status: int, method: str) -> None:

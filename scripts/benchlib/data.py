@@ -6,9 +6,14 @@ both clients stream the very same bytes from disk.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import random
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 VERSION = 1
@@ -121,3 +126,61 @@ def ensure_file_inputs(directory: Path, size: int) -> dict[str, Path]:
 def small_payload(i: int) -> bytes:
     """The 1 KiB object number ``i`` (log lines; distinct per i)."""
     return log_lines(i, 1024)
+
+
+#: The adaptive-compression corpus: what each item is, in the order the report lists them.
+CORPUS = {
+    "text": "log-like JSON lines",
+    "json": "one JSON document (an array of records)",
+    "random": "random bytes",
+    "png": "a PNG of noisy pixels (zlib IDAT)",
+    "jpeg": "JPEG-like: SOI/APP0 markers, entropy-coded (random) data",
+    "zip": "a zip archive of log text (deflate)",
+    "gzip": "gzip of log text",
+}
+
+
+def _png(rng: random.Random, size: int) -> bytes:
+    width = 512
+    rows = max(1, size // (3 * width))
+    raw = b"".join(b"\x00" + rng.randbytes(3 * width) for _ in range(rows))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, rows, 8, 2, 0, 0, 0)
+    idat = chunk(b"IDAT", zlib.compress(raw, 6))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + idat + chunk(b"IEND", b"")
+
+
+def _zip(text: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # a fixed date: the archive is the same bytes in every run
+        info = zipfile.ZipInfo("app.log", date_time=(2026, 1, 1, 0, 0, 0))
+        archive.writestr(info, text, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def corpus(size: int) -> dict[str, bytes]:
+    """The corpus items (keys of :data:`CORPUS`), each about ``size`` bytes; deterministic."""
+    rng = random.Random(20)
+    # archives of text shrink ~5x: compress 5x as much text to get about ``size`` bytes
+    text5 = log_lines(7, 5 * size)
+    rows = [
+        {"id": i, "name": f"user-{i}", "active": i % 3 == 0, "score": i * 0.5, "tags": ["a", "b"]}
+        for i in range(size // 80)  # about 80 bytes each: a whole document of about size
+    ]
+    jpeg_body = rng.randbytes(size - 24)
+    return {
+        "text": log_lines(5, size),
+        "json": json.dumps(rows).encode(),
+        "random": random_bytes(6, size),
+        "png": _png(rng, size),
+        "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + jpeg_body
+        + b"\xff\xd9",
+        "zip": _zip(text5),
+        "gzip": gzip.compress(text5, 6, mtime=0),  # no timestamp: deterministic
+    }

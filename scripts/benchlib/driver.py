@@ -293,7 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rounds": rounds,
         "duration": f"{elapsed:.0f} s",
     }
-    text = report.render(meta, rows, rss_rows, verdicts)
+    floor_rows = stats.cpu_floor_rows(rows)
+    corpus = stats.corpus_rows(runner.records)
+    text = report.render(meta, rows, rss_rows, verdicts, floor_rows, corpus)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / started.replace(":", "")
     stem.with_suffix(".md").write_text(text, encoding="utf-8")
@@ -302,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rows": [asdict(r) for r in rows],
         "rss": [asdict(r) for r in rss_rows],
         "verdicts": [asdict(v) for v in verdicts],
+        "cpu_floor": [asdict(r) for r in floor_rows],
+        "corpus": [asdict(r) for r in corpus],
         "records": runner.records,
     }
     stem.with_suffix(".json").write_text(json.dumps(payload, indent=1), encoding="utf-8")

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import spec
-from .stats import Row, RssRow, Verdict
+from .stats import CorpusRow, CpuFloorRow, Row, RssRow, Verdict
 
 _COMPARED = (spec.OURS, spec.UPSTREAM, spec.UPSTREAM_POOL, spec.UPSTREAM_OLD)
 
@@ -119,6 +119,39 @@ def rss_table(rss_rows: Sequence[RssRow]) -> list[str]:
     return lines
 
 
+def cpu_floor_table(floor_rows: Sequence[CpuFloorRow]) -> list[str]:
+    """Client CPU per 1 KiB op against the raw-socket client of the same run."""
+    labels = [label for label in _COMPARED if any(label in r.cpu for r in floor_rows)]
+    header = ["op", "raw sockets (floor)", *(f"{label} (x floor)" for label in labels)]
+    lines = [_line(header), _line(["---"] * len(header))]
+    for row in floor_rows:
+        cells = []
+        for label in labels:
+            times = row.times_floor(label)
+            cells.append(
+                "" if times is None else f"{row.cpu[label] * 1e6:.0f} µs/op ({times:.1f}x)"
+            )
+        lines.append(_line([row.op, f"{row.floor * 1e6:.0f} µs/op", *cells]))
+    return lines
+
+
+def corpus_table(corpus: Sequence[CorpusRow]) -> list[str]:
+    """The adaptive corpus: stored size (% of the input) and the decision, per client."""
+    labels = [label for label in _COMPARED if any(label in r.stored for r in corpus)]
+    header = ["item", "size", *(f"{label} stored" for label in labels)]
+    lines = [_line(header), _line(["---"] * len(header))]
+    for row in corpus:
+        cells = []
+        for label in labels:
+            if label not in row.stored:
+                cells.append("")
+                continue
+            share = 100 * row.stored[label] / row.size if row.size else 0.0
+            cells.append(f"{row.stored[label]:,} B ({share:.0f} %, {row.decision[label]})")
+        lines.append(_line([row.item, f"{row.size:,} B", *cells]))
+    return lines
+
+
 def verdict_table(verdicts: Sequence[Verdict]) -> list[str]:
     """Targets of the issue, met or missed in this run."""
     lines = [_line(["target", "goal", "measured", "result", "limit (same run)"])]
@@ -134,8 +167,17 @@ def render(
     rows: Sequence[Row],
     rss_rows: Sequence[RssRow],
     verdicts: Sequence[Verdict],
+    floor_rows: Sequence[CpuFloorRow] = (),
+    corpus: Sequence[CorpusRow] = (),
 ) -> str:
     """The whole markdown report."""
+    extra: list[str] = []
+    if floor_rows:
+        extra += ["## Client CPU per 1 KiB op against raw sockets (same run)", ""]
+        extra += [*cpu_floor_table(floor_rows), ""]
+    if corpus:
+        extra += ["## Adaptive compression corpus (stored size, decision)", ""]
+        extra += [*corpus_table(corpus), ""]
     out = [
         f"# Benchmark {meta.get('started', '')}",
         "",
@@ -151,6 +193,7 @@ def render(
         "",
         *ceilings_table(rows),
         "",
+        *extra,
         "## Client peak RSS",
         "",
         *rss_table(rss_rows),

@@ -205,6 +205,13 @@ def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
                 met = met and cpu_met
                 if ours is not None and theirs is not None:
                     measured += f"; CPU {ours * 1e3:.2f} vs {theirs * 1e3:.2f} ms/MB"
+            if target.cpu_share is not None:
+                goal += f", client CPU/unit <= {target.cpu_share:.1f}x its"
+                ours, theirs = row.cpu.get(spec.OURS), row.cpu.get(spec.BASELINE)
+                share = ours / theirs if ours is not None and theirs else None
+                met = met and share is not None and share <= target.cpu_share
+                if share is not None:
+                    measured += f"; CPU {share:.2f}x"
             verdicts.append(Verdict(name, goal, measured, met, note))
     rss_by_workload = {r.workload: r for r in rss_rows}
     for workload in spec.RSS_TARGETS:
@@ -217,3 +224,67 @@ def evaluate(rows: Sequence[Row], rss_rows: Sequence[RssRow]) -> list[Verdict]:
         else:
             verdicts.append(Verdict(name, goal, f"+{delta:.0f} MiB", delta <= spec.RSS_LIMIT_MIB))
     return verdicts
+
+
+@dataclass(frozen=True)
+class CorpusRow:
+    """One adaptive-corpus item: its size, and per client the stored size (median over
+    rounds) and how it was stored (``zstd`` or ``as is``)."""
+
+    item: str
+    size: int
+    stored: dict[str, int] = field(default_factory=dict)
+    decision: dict[str, str] = field(default_factory=dict)
+
+
+def corpus_rows(records: Iterable[Record]) -> list[CorpusRow]:
+    """The adaptive workload's stored sizes and decisions, in corpus order."""
+    sizes: dict[str, int] = {}
+    stored: dict[tuple[str, str], list[int]] = {}
+    decision: dict[tuple[str, str], str] = {}
+    for rec in records:
+        if rec.get("workload") != "adaptive" or rec.get("status") != "ok":
+            continue
+        for item, facts in rec.get("info", {}).items():
+            sizes[item] = int(facts["size"])
+            stored.setdefault((item, rec["client"]), []).append(int(facts["stored"]))
+            decision[item, rec["client"]] = facts.get("encoding") or "as is"
+    rows = []
+    for item in spec.CORPUS_ITEMS:
+        if item not in sizes:
+            continue
+        row = CorpusRow(item, sizes[item])
+        for (name, label), values in stored.items():
+            if name == item:
+                row.stored[label] = int(statistics.median(values))
+                row.decision[label] = decision[name, label]
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class CpuFloorRow:
+    """Client CPU per 1 KiB operation: each client's (``small_seq``) against the raw-socket
+    client's of the same run (``ceil_wire``: no parsing library, the floor)."""
+
+    op: str
+    cpu: dict[str, float]
+    floor: float
+
+    def times_floor(self, label: str) -> float | None:
+        """How many times the floor ``label`` spends (None if not measured)."""
+        value = self.cpu.get(label)
+        return None if value is None or self.floor <= 0 else value / self.floor
+
+
+def cpu_floor_rows(rows: Sequence[Row]) -> list[CpuFloorRow]:
+    """One row per small operation measured both by ``small_seq`` and ``ceil_wire``."""
+    by_key = {(r.workload, r.metric): r for r in rows}
+    out = []
+    for op in spec.SMALL_OPS:
+        seq, wire = by_key.get(("small_seq", op)), by_key.get(("ceil_wire", op))
+        floor = wire.cpu.get(spec.RAW) if wire is not None else None
+        if seq is None or floor is None:
+            continue
+        out.append(CpuFloorRow(op, dict(seq.cpu), floor))
+    return out

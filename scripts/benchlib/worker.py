@@ -92,6 +92,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     record.update(status="ok", metrics=result.metrics, cpu_per_unit=result.cpu_per_unit)
     if result.server_cpu_per_unit:
         record["server_cpu_per_unit"] = result.server_cpu_per_unit
+    if result.info:
+        record["info"] = result.info
     if ctx.baseline_mib is not None:
         record.update(rss_baseline_mib=ctx.baseline_mib, rss_peak_mib=probe.peak_rss_mib())
     return record

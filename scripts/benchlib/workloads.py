@@ -46,6 +46,8 @@ class Result:
     metrics: dict[str, float] = field(default_factory=dict)
     cpu_per_unit: dict[str, float] = field(default_factory=dict)
     server_cpu_per_unit: dict[str, float] = field(default_factory=dict)
+    #: facts that are not rates (the adaptive corpus: stored size and encoding per item)
+    info: dict[str, Any] = field(default_factory=dict)
 
     def add(self, metric: str, units: float, span: Span) -> None:
         self.metrics[metric] = units / span.wall
@@ -290,6 +292,50 @@ def download_file(ctx: Ctx, name: str) -> Result:
     return result
 
 
+#: Bytes of each adaptive-compression corpus item (``--quick`` runs the same size).
+CORPUS_BYTES = 4 * 1024 * 1024
+
+
+def stored_object(ctx: Ctx, key: str) -> tuple[int, str | None]:
+    """The stored size and ``Content-Encoding`` of ``key``: one raw GET that decodes
+    nothing (both clients' objects read the same way, whatever their API)."""
+    from urllib.parse import quote, urlsplit
+
+    import urllib3
+
+    from .ceilings import auth_headers
+
+    url = urlsplit(ctx.target.url)
+    scope = ";".join(f"{k}={v}" for k, v in ctx.target.scopes.items()) or "_"
+    path = f"{url.path.rstrip('/')}/v1/objects/{quote(ctx.target.usecase)}/{scope}/{quote(key)}"
+    pool_cls = urllib3.HTTPSConnectionPool if url.scheme == "https" else urllib3.HTTPConnectionPool
+    with pool_cls(url.hostname or "127.0.0.1", url.port, maxsize=1) as pool:
+        response = pool.urlopen(
+            "GET", path, headers=auth_headers(ctx), decode_content=False, retries=False
+        )
+    if response.status != 200:
+        raise AssertionError(f"GET {key}: {response.status}")
+    return len(response.data), response.headers.get("content-encoding")
+
+
+def adaptive(ctx: Ctx) -> Result:
+    """Each corpus item (:data:`data.CORPUS`) stored with the client's default ``put``
+    (ours: adaptive compression; upstream: always zstd): put throughput, and the stored
+    size and encoding read back raw (the decision)."""
+    client, session = _warm_session(ctx)
+    result = Result()
+    for name, payload in data.corpus(CORPUS_BYTES).items():
+        key = f"{ctx.prefix}/corpus-{name}"
+        with Timer() as timer:
+            session.put(payload, key=key)
+        result.add(f"put_{name}", len(payload) / 1e6, timer.span)
+        stored, encoding = stored_object(ctx, key)
+        result.info[name] = {"size": len(payload), "stored": stored, "encoding": encoding}
+        session.delete(key)
+    clients.close(client)
+    return result
+
+
 def many(ctx: Ctx) -> Result:
     """``ctx.ops`` x 1 KiB written then read back: ours' batch API, upstream's loop."""
     client = clients.make_client(ctx.target, pool_size=ctx.pool_size)
@@ -328,6 +374,7 @@ WORKLOADS: dict[str, Callable[[Ctx], Result]] = {
     "dl_text": lambda ctx: download(ctx, "text"),
     "dl_rand": lambda ctx: download(ctx, "rand"),
     "many": many,
+    "adaptive": adaptive,
     "setup_files": setup_files,
     "file_text": functools.partial(download_file, name="text"),
     "file_text1": functools.partial(download_file, name="text1"),

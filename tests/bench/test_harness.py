@@ -238,3 +238,89 @@ def test_compress_threads_reports_every_setting(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     for label in ("=1 ", "=2 ", "=auto"):
         assert out.count(f"compress_threads{label}") == 2  # text and random
+
+
+def test_the_adaptive_corpus_is_what_it_claims() -> None:
+    import gzip
+    import io
+    import zipfile
+
+    from objectstore_client._core.adaptive import decide
+
+    corpus = data.corpus(256 * 1024)
+    assert tuple(corpus) == spec.CORPUS_ITEMS == tuple(data.CORPUS)
+    assert corpus == data.corpus(256 * 1024)  # deterministic
+    for item, payload in corpus.items():
+        assert 0.8 < len(payload) / (256 * 1024) < 1.2, item
+    assert json.loads(corpus["json"])[0]["name"] == "user-0"
+    assert corpus["png"].startswith(b"\x89PNG\r\n\x1a\n") and corpus["png"][12:16] == b"IHDR"
+    assert corpus["jpeg"].startswith(b"\xff\xd8\xff") and corpus["jpeg"].endswith(b"\xff\xd9")
+    with zipfile.ZipFile(io.BytesIO(corpus["zip"])) as archive:
+        assert archive.read("app.log").startswith(b'{"ts":')
+    assert gzip.decompress(corpus["gzip"]).startswith(b'{"ts":')
+    # what the SDK decides for each (the bench shows it against the server)
+    compressed = {item for item, payload in corpus.items() if decide(payload).compress}
+    assert compressed == {"text", "json"}
+
+
+def test_corpus_and_cpu_floor_summaries() -> None:
+    info = {
+        "text": {"size": 1000, "stored": 200, "encoding": "zstd"},
+        "random": {"size": 1000, "stored": 1000, "encoding": None},
+    }
+    upstream_info = {
+        "text": {"size": 1000, "stored": 210, "encoding": "zstd"},
+        "random": {"size": 1000, "stored": 1010, "encoding": "zstd"},
+    }
+    records = [
+        {**rec("adaptive", spec.OURS, 0, put_text=50.0, put_random=900.0), "info": info},
+        {**rec("adaptive", spec.UPSTREAM, 0, put_text=40.0, put_random=300.0)},
+        rec("small_seq", spec.OURS, 0, put=2000.0, get=5000.0),
+        rec("small_seq", spec.UPSTREAM, 0, put=1000.0, get=100.0),
+        rec("ceil_wire", spec.RAW, 0, put=9000.0, get=9000.0),
+    ]
+    records[1]["info"] = upstream_info
+    records[2]["cpu_per_unit"] = {"put": 200e-6, "get": 150e-6}
+    records[3]["cpu_per_unit"] = {"put": 600e-6, "get": 400e-6}
+    records[4]["cpu_per_unit"] = {"put": 50e-6, "get": 25e-6}
+    corpus = stats.corpus_rows(records)
+    assert [r.item for r in corpus] == ["text", "random"]  # corpus order, only what ran
+    assert corpus[1].stored == {spec.OURS: 1000, spec.UPSTREAM: 1010}
+    assert corpus[1].decision == {spec.OURS: "as is", spec.UPSTREAM: "zstd"}
+    rows, rss = stats.summarize(records)
+    floor = stats.cpu_floor_rows(rows)
+    assert [r.op for r in floor] == ["put", "get"]  # head/delete not measured: no row
+    assert floor[1].floor == 25e-6 and floor[1].times_floor(spec.OURS) == pytest.approx(6.0)
+    assert floor[0].times_floor(spec.UPSTREAM_OLD) is None
+    put_random = {(r.workload, r.metric): r for r in rows}["adaptive", "put_random"]
+    assert put_random.ratios == {spec.UPSTREAM: 3.0}
+    text = report.render({}, rows, rss, [], floor, corpus)
+    assert "| get | 25 µs/op | 150 µs/op (6.0x) | 400 µs/op (16.0x) |" in text
+    assert "| random | 1,000 B | 1,000 B (100 %, as is) | 1,010 B (101 %, zstd) |" in text
+
+
+def test_adaptive_workload_reads_back_each_decision(bench_env: tuple[list[str], Path]) -> None:
+    files, tmp = bench_env
+    with LocalObjectstore(storage="memory", real_wire=True) as objectstore:
+        record = run_worker(objectstore.url, "adaptive", files, tmp)
+    assert record["status"] == "ok", record
+    assert set(record["metrics"]) == {f"put_{item}" for item in spec.CORPUS_ITEMS}
+    decisions = {item: facts["encoding"] for item, facts in record["info"].items()}
+    assert decisions == {item: "zstd" if item in ("text", "json") else None for item in decisions}
+    text = record["info"]["text"]
+    assert text["stored"] < text["size"] / 3
+
+
+def test_a_cpu_share_target_needs_the_rate_and_the_cpu() -> None:
+    fast = {**rec("up_rand", spec.OURS, 0, upload=300.0), "cpu_per_unit": {"upload": 0.0006}}
+    records = [fast, {**rec("up_rand", spec.UPSTREAM, 0, upload=250.0)}]
+    records[1]["cpu_per_unit"] = {"upload": 0.001}
+    rows, rss = stats.summarize(records)
+    share = [v for v in stats.evaluate(rows, rss) if "<= 0.5x" in v.goal]
+    assert [(v.name, v.measured, v.met) for v in share] == [
+        ("up_rand upload", "1.20; CPU 0.60x", False)  # fast enough, but 0.6 > 0.5
+    ]
+    records[0]["cpu_per_unit"] = {"upload": 0.0005}
+    rows, rss = stats.summarize(records)
+    share = [v for v in stats.evaluate(rows, rss) if "<= 0.5x" in v.goal]
+    assert share[0].met is True and share[0].measured == "1.20; CPU 0.50x"

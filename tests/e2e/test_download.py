@@ -409,3 +409,41 @@ async def test_an_upload_compressed_on_threads_reads_back(
     assert made == [2]
     await session.call("download", "threaded", tmp_path / "out")
     assert (tmp_path / "out").read_bytes() == payload
+
+
+async def test_ranges_and_decoding_share_the_memory_bound(
+    proxied: SessionAdapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from objectstore_client import _transfer_async, _transfer_sync
+    from objectstore_client._core.download import MemoryBudget
+
+    budgets: list[Any] = []
+
+    class Recording(MemoryBudget):
+        peak = 0
+
+        def __init__(self, limit: int) -> None:
+            super().__init__(limit)
+            budgets.append(self)
+
+        def __setattr__(self, name: str, value: int) -> None:
+            super().__setattr__(name, value)
+            if name in ("ranges", "decoding"):
+                held = getattr(self, "ranges", 0) + getattr(self, "decoding", 0)
+                object.__setattr__(self, "peak", max(self.peak, held))
+
+    for module in (_transfer_async, _transfer_sync):
+        monkeypatch.setattr(module, "MemoryBudget", Recording)
+    payload = TEXT * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        multipart = TransferConfig(part_size=PART, multipart_threshold=1)
+    await proxied.call("upload", payload, "framed", config=multipart)  # a frame per 16 KiB
+    stored = await proxied.get_bytes("framed", decompress=False)
+    assert stored is not None and stored[0].compression == "zstd"
+    await proxied.call("download", "framed", tmp_path / "out", config=config(4096, 4))
+    assert (tmp_path / "out").read_bytes() == payload
+    (budget,) = budgets
+    assert budget.limit == 4 * 4096 and budget.ranges == 0  # every range released
+    # one range and one frame (16 KiB of output) may go beyond a limit this small
+    assert 2 * 4096 <= budget.peak <= budget.limit + 4096 + 2 * PART

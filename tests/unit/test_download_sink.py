@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zstandard
@@ -12,7 +14,7 @@ import zstandard
 from objectstore_client import DecodeError
 from objectstore_client._constants import DEFAULT_DECODE_THREADS, MAX_PARALLEL_FRAME_BYTES
 from objectstore_client._core.codec import ZstdEncoder
-from objectstore_client._core.download import check_destination
+from objectstore_client._core.download import MemoryBudget, check_destination
 from objectstore_client._download_sink import Sink
 
 TEXT = b"".join(b"row %d of a table, some words\n" % i for i in range(60_000))
@@ -99,3 +101,74 @@ def test_a_path_appears_only_when_complete(tmp_path: Path) -> None:
 def test_defaults() -> None:
     assert 1 <= DEFAULT_DECODE_THREADS <= 4
     assert MAX_PARALLEL_FRAME_BYTES == 32 * 1024 * 1024
+
+
+def _recording_frames(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(frames in flight, bytes they hold) after every frame handed to a decoding thread."""
+    from objectstore_client import _download_sink
+
+    seen: list[tuple[int, int]] = []
+    real = _download_sink._ParallelFrames.submit
+
+    def submit(self: Any, frame: bytes, cost: int) -> None:
+        real(self, frame, cost)
+        seen.append((len(self._pending), self.held))
+
+    monkeypatch.setattr(_download_sink._ParallelFrames, "submit", submit)
+    return seen
+
+
+def _budgeted(stored: bytes, budget: MemoryBudget, threads: int = 4) -> bytes:
+    out = io.BytesIO()
+    sink = Sink(check_destination(out), decode=True, threads=threads, budget=budget)
+    for at in range(0, len(stored), 30_000):
+        sink.write([stored[at : at + 30_000]])
+        assert budget.decoding == sink.held
+    sink.finish()
+    return out.getvalue()
+
+
+def test_frames_in_flight_stay_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _recording_frames(monkeypatch)
+    stored = _framed(TEXT, 100_000)  # frames of ~100 KB output, a few KB stored
+    assert _budgeted(stored, MemoryBudget(10 << 20)) == TEXT
+    assert max(n for n, _ in seen) == 4  # room for every thread
+    seen.clear()
+    tight = MemoryBudget(150_000)  # room for one frame and its output at a time
+    assert _budgeted(stored, tight) == TEXT
+    assert {n for n, _ in seen} == {1}
+    tight = MemoryBudget(400_000, ranges=150_000)  # ranges read ahead take their share
+    assert _budgeted(stored, tight) == TEXT
+    assert max(n for n, _ in seen) == 2 and max(held for _, held in seen) <= 250_000
+
+
+def test_frames_that_do_not_shrink_are_decoded_on_the_writing_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = _recording_frames(monkeypatch)
+    noise = random.Random(3).randbytes(300_000)
+    stored = _framed(noise + TEXT, 100_000)  # three incompressible frames, then text
+    assert _budgeted(stored, MemoryBudget(10 << 20)) == noise + TEXT
+    frames = -(-len(TEXT) // 100_000)
+    assert len(seen) == frames  # only the text frames went to threads
+
+
+def test_reserved_chunks_are_released_as_they_are_consumed() -> None:
+    budget = MemoryBudget(1 << 20, ranges=3000)
+    chunks = [b"a" * 1000, b"b" * 2000]
+    out = io.BytesIO()
+    sink = Sink(check_destination(out), decode=False, budget=budget)
+    sink.write(chunks, reserved=True)
+    assert chunks == [] and budget.ranges == 0  # the caller's list no longer holds them
+    sink.finish()
+    assert out.getvalue() == b"a" * 1000 + b"b" * 2000
+
+
+def test_the_budget_lets_one_range_through_and_shares_the_rest() -> None:
+    budget = MemoryBudget(100)
+    assert budget.may_start(500)  # nothing held: a download always progresses
+    budget.ranges = 60
+    assert budget.may_start(40) and not budget.may_start(41)
+    budget.decoding = 30
+    assert budget.may_start(10) and not budget.may_start(11)
+    assert budget.decode_room() == 40
