@@ -27,7 +27,6 @@ from ._constants import DOWNLOAD_WRITE_BYTES, HEADER_TIME_CREATED, PROGRESS_AGGR
 from ._core import flows, multipart_requests
 from ._core.download import (
     Destination,
-    DownloadProgress,
     MemoryBudget,
     Part,
     RangeCheck,
@@ -38,6 +37,7 @@ from ._core.download import (
 from ._core.get import response_metadata
 from ._core.multipart import OnePut, PendingPart, UploadCoordinator, encode_part
 from ._core.plan import RequestPlan, SessionInfo, plan_get, with_range
+from ._core.progress import ProgressAggregator
 from ._core.resume import Download, resume_flow
 from ._core.sources import BodySpec
 from ._core.writes import Write
@@ -226,7 +226,7 @@ def download(
         budget = MemoryBudget(config.max_memory)
         sink = to_thread(Sink, destination, decode, config.decode_threads, budget)
         # counted like an upload's progress: bytes of the payload as the caller gets it
-        report = DownloadProgress(None if decode else total, PROGRESS_AGGREGATION_BYTES)
+        report = ProgressAggregator(None if decode else total, PROGRESS_AGGREGATION_BYTES)
         write = _writer(sink, report, progress)
         if total is None:  # Range ignored (or an empty object): the whole body, as it comes
             _read_body(client, info, response, None, 0, write, workers)
@@ -278,7 +278,7 @@ def download(
 
 
 def _writer(
-    sink: Sink, report: DownloadProgress, progress: Callable[[ProgressEvent], None] | None
+    sink: Sink, report: ProgressAggregator, progress: Callable[[ProgressEvent], None] | None
 ) -> Callable[..., Any]:
     """Stored bytes, in order, into the sink (in a worker thread on asyncio); progress counts
     the bytes written to the destination (decoded ones for a compressed object)."""

@@ -21,13 +21,11 @@ import attrs
 
 from .._constants import HEADER_TIME_CREATED
 from .._exceptions import InvalidInput, TransportError
-from .._models import ProgressEvent
 from . import ranges
 from .validate import check_key
 
 __all__ = [
     "Destination",
-    "DownloadProgress",
     "MemoryBudget",
     "Part",
     "RangeCheck",
@@ -150,32 +148,6 @@ class RangeCheck:
             method=self.method,
             path=self.path,
         )
-
-
-class DownloadProgress:
-    """Stored bytes received, reported at most once per ``every`` bytes (plus at the end)."""
-
-    def __init__(self, total: int | None, every: int) -> None:
-        self.total = total
-        self.transferred = 0
-        self._every = every
-        self._pending = 0
-
-    def add(self, delta: int) -> list[ProgressEvent]:
-        """Account for ``delta`` more bytes; the events due now."""
-        self.transferred += delta
-        self._pending += delta
-        if self._pending < self._every:
-            return []
-        return self._flush()
-
-    def finish(self) -> list[ProgressEvent]:
-        """The last event (if bytes are still unreported)."""
-        return self._flush() if self._pending else []
-
-    def _flush(self) -> list[ProgressEvent]:
-        delta, self._pending = self._pending, 0
-        return [ProgressEvent(delta, transferred=self.transferred, total=self.total)]
 
 
 @attrs.define

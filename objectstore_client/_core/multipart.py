@@ -16,13 +16,13 @@ from .._models import CompletePart, ProgressEvent
 from .codec import ZstdEncoder
 from .multipart_requests import plan_abort, plan_complete, plan_initiate, plan_part
 from .plan import RequestPlan, SessionInfo, plan_put
+from .progress import ProgressAggregator
 from .writes import Write
 
 __all__ = [
     "OnePut",
     "PartSplitter",
     "PendingPart",
-    "ProgressAggregator",
     "UploadCoordinator",
     "encode_part",
 ]
@@ -106,40 +106,6 @@ def encode_part(part: PendingPart, compress: bool) -> memoryview:
     # not getbuffer(): on 3.13 a BytesIO collected while a view of it is alive raises
     # BufferError from the garbage collector; getvalue() hands over the buffer without a copy
     return memoryview(out.getvalue())
-
-
-class ProgressAggregator:
-    """Turns signed byte deltas into ProgressEvents, at most one per ``every`` bytes of
-    progress (plus a final flush), so callbacks are not flooded. A rewind (negative delta) is
-    always reported at once, as its own event, so it stays visible."""
-
-    def __init__(self, total: int | None, every: int) -> None:
-        self.total = total
-        self.transferred = 0
-        self._every = every
-        self._pending = 0
-
-    def add(self, delta: int) -> list[ProgressEvent]:
-        """Record a delta; returns the events that are due (often none)."""
-        if delta >= 0:
-            self._pending += delta
-            self.transferred += delta
-            return [self.flush()] if self._pending >= self._every else []
-        events = [self.flush()] if self._pending else []
-        self.transferred += delta
-        events.append(ProgressEvent(delta, transferred=self.transferred, total=self.total))
-        return events
-
-    def flush(self) -> ProgressEvent:
-        """The accumulated delta as one event (may be a zero delta)."""
-        event = ProgressEvent(self._pending, transferred=self.transferred, total=self.total)
-        self._pending = 0
-        return event
-
-    @property
-    def pending(self) -> int:
-        """Bytes reported but not yet passed to the callback."""
-        return self._pending
 
 
 @attrs.frozen

@@ -9,7 +9,6 @@ import pytest
 
 from objectstore_client import InvalidInput, TransportError
 from objectstore_client._core.download import (
-    DownloadProgress,
     Part,
     RangeCheck,
     check_destination,
@@ -19,6 +18,7 @@ from objectstore_client._core.download import (
     parts_after_first,
     split_parts,
 )
+from objectstore_client._core.progress import ProgressAggregator
 
 
 def test_parts_cover_the_stored_bytes_exactly() -> None:
@@ -56,8 +56,8 @@ def test_a_range_answer_must_be_exactly_the_part(
     assert info.value.path == "/v1/objects/u/_/k"
 
 
-def test_progress_is_aggregated_and_completed() -> None:
-    progress = DownloadProgress(1000, 300)
+def test_download_progress_is_aggregated_and_completed() -> None:
+    progress = ProgressAggregator(1000, 300)
     assert progress.add(200) == []
     [event] = progress.add(200)
     assert (event.delta, event.transferred, event.total) == (400, 400, 1000)

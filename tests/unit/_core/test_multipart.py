@@ -19,12 +19,12 @@ from objectstore_client._core.multipart import (
     OnePut,
     PartSplitter,
     PendingPart,
-    ProgressAggregator,
     UploadCoordinator,
     encode_part,
 )
 from objectstore_client._core.multipart_requests import check_upload_id
 from objectstore_client._core.plan import SessionInfo
+from objectstore_client._core.progress import ProgressAggregator
 from objectstore_client._core.tokens import TokenCache
 from objectstore_client._core.writes import WriteOptions
 
