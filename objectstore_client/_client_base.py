@@ -118,4 +118,4 @@ class BaseClient:
 
 
 def _http_kwargs(config: ClientConfig) -> dict[str, Any]:
-    return {**config.httpx_kwargs, "transport": config.transport}
+    return {**config.http_kwargs, "transport": config.transport}

@@ -33,11 +33,14 @@ key                 meaning
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import ssl
+import sys
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -63,9 +66,6 @@ from ._core.validate import check_header_name, check_header_value
 from ._exceptions import InvalidInput
 from ._version import __version__
 
-if TYPE_CHECKING:  # imported where a client is configured: `import objectstore_client` stays light
-    import httpx
-
 __all__ = [
     "ASYNC_DEFAULT_LIMITS",
     "PoolSize",
@@ -73,7 +73,11 @@ __all__ = [
     "BatchConfig",
     "ClientConfig",
     "TransferConfig",
+    "Limits",
+    "Timeout",
+    "Url",
     "build_config",
+    "httpx_kwargs",
     "tls_context",
 ]
 
@@ -90,13 +94,100 @@ USER_AGENT = f"{USER_AGENT_PREFIX}/{__version__}"
 
 
 @attrs.frozen
-class ClientConfig:
-    """Everything a client needs, validated and converted from the constructor arguments."""
+class Url:
+    """A parsed base URL, in the shape the engines read (``httpx.URL``'s attribute names), so
+    that a client on the default engine needs no httpx to parse it."""
 
-    base_url: httpx.URL
+    scheme: str
+    #: lowercase, IPv6 without brackets
+    host: str
+    #: None for the scheme's default port (as httpx reports it)
+    port: int | None
+    #: the path as sent (percent-encoded), at least ``/``
+    raw_path: bytes
+    #: the URL as configured (default port dropped), for repr and messages
+    text: str
+
+    @property
+    def raw_host(self) -> bytes:
+        """The host, ASCII."""
+        return self.host.encode("ascii")
+
+    @property
+    def netloc(self) -> bytes:
+        """``host[:port]`` as the Host header carries it (IPv6 bracketed)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return (host if self.port is None else f"{host}:{self.port}").encode("ascii")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@attrs.frozen
+class Timeout:
+    """The four timeouts of a client, in seconds (None: no timeout)."""
+
+    connect: float | None
+    read: float | None
+    write: float | None
+    pool: float | None
+
+
+@attrs.frozen
+class Limits:
+    """The pool size of a client (``httpx.Limits``' attribute names)."""
+
+    max_connections: int | None
+    max_keepalive_connections: int | None
+    #: seconds an idle connection is kept (httpx's default)
+    keepalive_expiry: float | None = 5.0
+
+
+@attrs.frozen
+class ClientConfig:
+    """Everything a client needs, validated and converted from the constructor arguments.
+
+    ``http_kwargs`` holds the engine options as the SDK's own values (``Url``, header pairs,
+    ``Timeout``, ``Limits``): the default engine reads them without httpx;
+    :attr:`httpx_kwargs` converts them for ``httpx.Client``.
+    """
+
+    base_url: Url
     retry: RetryPolicy
-    httpx_kwargs: dict[str, Any] = attrs.field(eq=False)
+    http_kwargs: dict[str, Any] = attrs.field(eq=False)
     transport: Any = attrs.field(default=None, eq=False)
+
+    @property
+    def httpx_kwargs(self) -> dict[str, Any]:
+        """The engine options as ``httpx.Client`` takes them (imports httpx)."""
+        return httpx_kwargs(self.http_kwargs)
+
+
+def httpx_kwargs(http_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Engine options (the SDK's values or httpx's) as ``httpx.Client`` takes them."""
+    import httpx
+
+    kwargs = dict(http_kwargs)
+    kwargs["base_url"] = httpx.URL(str(kwargs["base_url"]))
+    kwargs["headers"] = httpx.Headers(kwargs.get("headers") or {})
+    timeout = kwargs["timeout"]
+    kwargs["timeout"] = httpx.Timeout(
+        connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.pool
+    )
+    limits = kwargs["limits"]
+    kwargs["limits"] = httpx.Limits(
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+    )
+    return kwargs
+
+
+def _httpx_type(value: object, name: str) -> bool:
+    """Whether ``value`` is an instance of ``httpx.<name>``, without importing httpx (a caller
+    holding an httpx object has imported it)."""
+    httpx_module = sys.modules.get("httpx")
+    return httpx_module is not None and isinstance(value, getattr(httpx_module, name))
 
 
 def _positive_int(minimum: int) -> Any:
@@ -192,11 +283,53 @@ class BatchConfig:
     )
 
 
-def _base_url(value: object) -> httpx.URL:
-    import httpx
+#: A base URL that httpx would leave as it is (lowercase host or IPv4/IPv6 address, explicit
+#: port, a path of URL characters and valid escapes, no query or fragment): parsed here. Any
+#: other spelling is parsed, normalised or refused by httpx as before.
+_PLAIN_URL = re.compile(
+    r"(?P<scheme>https?)://"
+    r"(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"|\[[0-9a-f:.]+\])"
+    r"(?::(?P<port>[1-9][0-9]{0,4}))?"
+    r"(?P<path>(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*)"
+)
 
-    if not isinstance(value, (str, httpx.URL)):
+
+def _plain_url(value: str) -> Url | None:
+    match = _PLAIN_URL.fullmatch(value)
+    if match is None:
+        return None
+    scheme, host, port_text, path = match.group("scheme", "host", "port", "path")
+    if "xn--" in host or any(part in (".", "..") for part in path.split("/")):
+        return None  # IDNA and dot segments: httpx checks or removes them
+    try:
+        if host.startswith("["):
+            host = host[1:-1]
+            if str(ipaddress.IPv6Address(host)) != host:
+                return None  # httpx's spelling of it is not checked here
+        elif host.replace(".", "").isdigit():
+            ipaddress.IPv4Address(host)
+    except ValueError:
+        return None
+    port = int(port_text) if port_text else None
+    if port is not None and port > 65535:
+        return None
+    text = value
+    if port == (443 if scheme == "https" else 80):
+        port = None
+        text = value.replace(f":{port_text}", "", 1)
+    return Url(scheme, host, port, (path or "/").encode("ascii"), text)
+
+
+def _base_url(value: object) -> Url:
+    if isinstance(value, str):
+        plain = _plain_url(value)
+        if plain is not None:
+            return plain
+    elif not _httpx_type(value, "URL"):
         raise InvalidInput(f"base_url must be a str, got {type(value).__name__}")
+    import httpx  # any other spelling: httpx parses (and normalises or refuses) it as before
+
     try:
         url = httpx.URL(str(value))
     except httpx.InvalidURL as exc:
@@ -205,19 +338,17 @@ def _base_url(value: object) -> httpx.URL:
         raise InvalidInput(f"base_url must be an absolute http(s) URL, got {value!r}")
     if url.query or url.fragment:
         raise InvalidInput(f"base_url must not have a query or fragment, got {value!r}")
-    return url
+    return Url(url.scheme, url.host, url.port, url.raw_path, str(url))
 
 
-def _timeout(timeout_ms: float | None) -> httpx.Timeout:
-    import httpx
-
+def _timeout(timeout_ms: float | None) -> Timeout:
     read = DEFAULT_READ_TIMEOUT_S
     if timeout_ms is not None:
         if timeout_ms < 0:
             raise InvalidInput(f"timeout_ms must not be negative, got {timeout_ms}")
         # upstream ignores 0 (falsy); so do we: no read timeout
         read = timeout_ms / 1000 if timeout_ms else None
-    return httpx.Timeout(
+    return Timeout(
         connect=DEFAULT_CONNECT_TIMEOUT_S,
         read=read,
         write=DEFAULT_WRITE_TIMEOUT_S,
@@ -225,23 +356,69 @@ def _timeout(timeout_ms: float | None) -> httpx.Timeout:
     )
 
 
+def _timeout_option(value: Any) -> Timeout:
+    """``connection_kwargs["timeout"]``: seconds or None for all four, a ``urllib3.Timeout``,
+    or what ``httpx.Timeout`` takes (an ``httpx.Timeout``, a tuple)."""
+    value = _urllib3_timeout(value)
+    if isinstance(value, Timeout):
+        return value
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return Timeout(value, value, value, value)
+    import httpx  # a caller's httpx spelling
+
+    timeout = httpx.Timeout(value)
+    return Timeout(timeout.connect, timeout.read, timeout.write, timeout.pool)
+
+
 def _extra_headers(value: object) -> list[tuple[str, str]]:
     """``connection_kwargs["headers"]``, checked like every header the SDK sends (values may
-    be secrets: messages name the header and the position, never the value)."""
+    be secrets: messages name the header and the position, never the value). Names are
+    lowercased, as httpx did."""
     if value is None:
         return []
-    import httpx
+    items = _plain_headers(value)
+    if items is None:
+        import httpx  # other shapes (bytes, an httpx.Headers): httpx reads them as before
 
-    try:
-        items = httpx.Headers(value).multi_items()  # type: ignore[arg-type]
-    except (TypeError, ValueError, AttributeError):
-        raise InvalidInput(
-            f"connection_kwargs['headers'] must map str to str, got {type(value).__name__}"
-        ) from None
+        try:
+            items = httpx.Headers(value).multi_items()  # type: ignore[arg-type]
+        except (TypeError, ValueError, AttributeError):
+            raise InvalidInput(
+                f"connection_kwargs['headers'] must map str to str, got {type(value).__name__}"
+            ) from None
     for name, item in items:
         check_header_name(name)
         check_header_value(f"header {name!r}", item)
     return items
+
+
+def _plain_headers(value: object) -> list[tuple[str, str]] | None:
+    """A mapping or sequence of pairs of ASCII str, as (lowercase name, value); else None."""
+    if isinstance(value, Mapping) and not _httpx_type(value, "Headers"):
+        pairs: Any = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        pairs = value
+    else:
+        return None
+    items: list[tuple[str, str]] = []
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            return None
+        name, item = pair
+        if not (isinstance(name, str) and isinstance(item, str)):
+            return None
+        if not (name.isascii() and item.isascii()):
+            return None
+        items.append((name.lower(), item))
+    return items
+
+
+def _merged_headers(extra: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The client's header fields: the defaults, those named again replaced by ``extra``
+    (appended after the rest, as ``httpx.Headers.update`` orders them)."""
+    fields = [("User-Agent", USER_AGENT), ("Accept-Encoding", "identity")]
+    names = {name.lower() for name, _ in extra}
+    return [field for field in fields if field[0].lower() not in names] + extra
 
 
 def _retry_policy(value: object) -> RetryPolicy:
@@ -274,19 +451,17 @@ def _number(value: object) -> float | None:
 
 
 def _urllib3_timeout(value: Any) -> Any:
-    """A ``urllib3.Timeout`` (upstream's ``connection_kwargs["timeout"]``) as an httpx.Timeout;
+    """A ``urllib3.Timeout`` (upstream's ``connection_kwargs["timeout"]``) as a Timeout;
     anything else as given. Duck-typed: urllib3 is not a dependency. ``total`` caps both."""
     if not (hasattr(value, "connect_timeout") and hasattr(value, "total")):
         return value
-    import httpx
-
     total = _number(value.total)
     connect = _number(value.connect_timeout)
     try:
         read = _number(value.read_timeout)
     except Exception:  # urllib3 computes it from a started connection when total is set
         read = total
-    return httpx.Timeout(
+    return Timeout(
         connect=connect,
         read=read,
         write=DEFAULT_WRITE_TIMEOUT_S,
@@ -305,10 +480,11 @@ def _urllib3_retries(value: Any) -> Any:
     return RetryPolicy().max_retries
 
 
-def _limits(size: PoolSize) -> httpx.Limits:
-    import httpx
-
-    return httpx.Limits(max_connections=size[0], max_keepalive_connections=size[1])
+def _limits(value: Any) -> Any:
+    """A caller's ``limits`` (an ``httpx.Limits``) as Limits; anything else as given."""
+    if not hasattr(value, "max_keepalive_connections"):
+        return value
+    return Limits(value.max_connections, value.max_keepalive_connections, value.keepalive_expiry)
 
 
 def build_config(
@@ -324,8 +500,6 @@ def build_config(
     ``default_limits`` is the pool size unless ``limits`` or ``maxsize`` is given (sync
     clients: SYNC_DEFAULT_LIMITS; async clients pass ASYNC_DEFAULT_LIMITS).
     """
-    import httpx
-
     url = _base_url(base_url)
     options = dict(connection_kwargs or {})
     unknown = sorted(set(options) - set(_HTTPX_KEYS) - set(_URLLIB3_KEYS))
@@ -341,26 +515,23 @@ def build_config(
     if not isinstance(block, bool):
         raise InvalidInput(f"block must be True or False, got {block!r}")
 
-    headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-    headers.update(_extra_headers(options.pop("headers", None)))
+    size = default_limits or SYNC_DEFAULT_LIMITS
     kwargs: dict[str, Any] = {
         "base_url": url,
-        "headers": headers,
+        "headers": _merged_headers(_extra_headers(options.pop("headers", None))),
         # one shape for every engine: connect, read, write and pool timeouts
-        "timeout": httpx.Timeout(
-            _urllib3_timeout(options.pop("timeout"))
+        "timeout": (
+            _timeout_option(options.pop("timeout"))
             if "timeout" in options
             else _timeout(timeout_ms)
         ),
-        "limits": options.pop("limits", None) or _limits(default_limits or SYNC_DEFAULT_LIMITS),
+        "limits": _limits(options.pop("limits", None) or Limits(size[0], size[1])),
         "trust_env": False,
         "follow_redirects": False,
     }
     if "maxsize" in options:
-        size = _pool_size(options.pop("maxsize"))
-        kwargs["limits"] = httpx.Limits(
-            max_connections=size if block else None, max_keepalive_connections=size
-        )
+        maxsize = _pool_size(options.pop("maxsize"))
+        kwargs["limits"] = Limits(maxsize if block else None, maxsize)
     _tls_options(options, kwargs)
     for key in ("verify", "cert", "proxy"):
         if key in options:

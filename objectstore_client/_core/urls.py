@@ -28,7 +28,8 @@ PARAM_AUTH = "os_auth"
 
 
 class URLParts(Protocol):
-    """The parts of a parsed URL that :class:`BaseUrl` is built from (``httpx.URL`` has them)."""
+    """The parts of a parsed URL that :class:`BaseUrl` is built from (``_config.Url`` and
+    ``httpx.URL`` have them)."""
 
     @property
     def scheme(self) -> str: ...
@@ -62,7 +63,7 @@ class BaseUrl:
 
     @classmethod
     def of(cls, url: URLParts) -> BaseUrl:
-        """Split a parsed base URL (the configured ``httpx.URL``)."""
+        """Split a parsed base URL (the configured ``_config.Url``)."""
         port = url.port or (443 if url.scheme == "https" else 80)
         prefix = url.raw_path.decode("ascii").rstrip("/")
         return cls(url.scheme, url.host, port, prefix, str(url).rstrip("/"))

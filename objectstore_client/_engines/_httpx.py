@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from .._config import httpx_kwargs
 from . import _httpx_net_async, _httpx_net_sync
 from ._errors import transport_error
 from ._httpx_net_async import AsyncClientResponse, AsyncCoreResponse
@@ -48,7 +49,7 @@ class NoCookies(CookieJar):
 
 def _client_kwargs(http_kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """What ``httpx.Client`` is built with for a caller's transport or proxy."""
-    return {**http_kwargs, "cookies": NoCookies()}
+    return {**httpx_kwargs(http_kwargs), "cookies": NoCookies()}
 
 
 class HttpxEngine:

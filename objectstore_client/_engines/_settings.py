@@ -1,7 +1,8 @@
 """The engine configuration: one typed value, read once per client from its options.
 
-``_config.build_config`` has normalised the options (a parsed base URL, a timeout with its
-four phases, pool limits, the client's header fields, one TLS context); ``Settings`` reads
+``_config.build_config`` has normalised the options into the SDK's own values (``_config.Url``,
+``Timeout``, ``Limits``, the client's header fields as pairs, one TLS context; the engine tests
+pass httpx's, which have the same attribute names); ``Settings`` reads
 them once, by attribute, and every part of an engine (the request builder, the default
 engine's pool, the httpx engine's httpcore pool) takes its values from it. No HTTP library is
 imported here.
@@ -44,7 +45,7 @@ class Settings:
     )
 
     def __init__(self, http_kwargs: Mapping[str, Any]) -> None:
-        url = http_kwargs["base_url"]  # scheme, host, port, netloc, raw_path (httpx.URL's shape)
+        url = http_kwargs["base_url"]  # scheme, host, raw_host, port, netloc, raw_path
         if url.scheme not in ("http", "https"):
             raise EngineError(f"unsupported URL scheme {url.scheme!r}")
         self.scheme: str = url.scheme
@@ -60,7 +61,7 @@ class Settings:
         self.prefix = prefix if prefix.endswith(b"/") else prefix + b"/"
         #: the client's header fields (User-Agent, Accept-Encoding, connection_kwargs')
         self.headers = _raw_fields(http_kwargs.get("headers") or {})
-        timeout = http_kwargs["timeout"]  # connect, read, write, pool (httpx.Timeout's shape)
+        timeout = http_kwargs["timeout"]  # connect, read, write, pool
         self.connect_timeout: float | None = timeout.connect
         self.read_timeout: float | None = timeout.read
         self.write_timeout: float | None = timeout.write
@@ -81,7 +82,8 @@ class Settings:
 
 
 def _raw_fields(headers: Any) -> list[tuple[bytes, bytes]]:
-    raw = getattr(headers, "raw", None)  # the client's configured header fields
+    raw = getattr(headers, "raw", None)  # an httpx.Headers' fields, as configured
     if raw is not None:
         return list(raw)
-    return [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return [(k.encode("ascii"), v.encode("ascii")) for k, v in pairs]

@@ -116,3 +116,81 @@ def test_upload_concurrency_default_follows_the_cores() -> None:
 
     assert TransferConfig().concurrency == max(2, min(4, os.cpu_count() or 1))
     assert TransferConfig().max_memory <= 4 * 16 * 1024 * 1024
+
+
+def _httpx_parsed(text: str) -> tuple[Any, ...] | None:
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL:
+        return None
+    if url.query or url.fragment:
+        return None
+    return (url.scheme, url.host, url.port, url.raw_path, url.netloc, str(url))
+
+
+def test_base_urls_parsed_without_httpx_read_as_httpx_reads_them() -> None:
+    """The base URL parser of the default engine agrees with httpx.URL wherever it answers
+    itself (other spellings go to httpx): random URLs from the characters that matter."""
+    import random
+
+    from objectstore_client._config import _plain_url
+
+    rnd = random.Random(19)
+    hosts = ["h", "H", "127.0.0.1", "256.1.1.1", "1.2.3", "[::1]", "[::FFFF:1.2.3.4]", "[0:0::1]"]
+    hosts += ["a.b-c", "a-", "a..b", "xn--abc.de", "ex_ample", "[::1"]
+    ports = ["", ":80", ":443", ":1", ":8888", ":65535", ":65536", ":08", ":0", ":"]
+    pieces = [*"aZ09.-_~:@!$&'()*+,;=%[]?# é/", "%2e", "%2F", "%zz", "/./", "/../", "/."]
+    answered = 0
+    for _ in range(20_000):
+        path = "/" + "".join(rnd.choice(pieces) for _ in range(rnd.randrange(6)))
+        text = (
+            rnd.choice(["http", "https", "HTTP", "ftp"])
+            + "://"
+            + rnd.choice(hosts)
+            + rnd.choice(ports)
+            + rnd.choice(["", path])
+        )
+        url = _plain_url(text)
+        if url is None:
+            continue
+        answered += 1
+        parsed = (url.scheme, url.host, url.port, url.raw_path, url.netloc, str(url))
+        assert parsed == _httpx_parsed(text), text
+    assert answered > 1_000  # the common spellings are answered without httpx
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"X-Extra": "1", "user-agent": "mine"},
+        [("X-A", "1"), ("x-a", "2"), ("Accept-Encoding", "gzip")],
+        (("X-B", "v"),),
+    ],
+)
+def test_plain_headers_merge_as_httpx_merged_them(extra: Any) -> None:
+    from objectstore_client._config import USER_AGENT
+
+    config = build_config("http://h", retries=None, timeout_ms=None, connection_kwargs={})
+    expected = httpx.Headers({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+    expected.update(httpx.Headers(extra).multi_items())
+    configured = build_config(
+        "http://h", retries=None, timeout_ms=None, connection_kwargs={"headers": extra}
+    )
+    sent = [(k.encode(), v.encode()) for k, v in configured.http_kwargs["headers"]]
+    assert sent == expected.raw
+    assert config.http_kwargs["headers"][0] == ("User-Agent", USER_AGENT)
+
+
+def test_plain_timeouts_and_limits_read_as_httpx_reads_them() -> None:
+    for value in (5, 2.5, None):
+        config = build_config(
+            "http://h", retries=None, timeout_ms=None, connection_kwargs={"timeout": value}
+        )
+        assert config.httpx_kwargs["timeout"] == httpx.Timeout(value)
+    config = build_config(
+        "http://h",
+        retries=None,
+        timeout_ms=None,
+        connection_kwargs={"limits": httpx.Limits(max_connections=3, keepalive_expiry=9)},
+    )
+    assert config.httpx_kwargs["limits"] == httpx.Limits(max_connections=3, keepalive_expiry=9)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 
 _PROBE = """
 import sys
@@ -18,9 +19,9 @@ print(" ".join(m for m in heavy if m in sys.modules))
 """
 
 
-def _loaded(code: str) -> list[str]:
+def _loaded(code: str, *args: str) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, timeout=60
     )
     return done.stdout.split()
 
@@ -58,3 +59,39 @@ def test_httpx_arrives_with_the_httpx_engine() -> None:
         "print(' '.join(m for m in ('httpx', 'httpcore') if m in sys.modules))\n"
     )
     assert _loaded(code) == ["httpx", "httpcore"]
+
+
+# The server runs in the test process (objectstore_url): the probe imports objectstore_client only.
+_ROUND_TRIP = """
+import asyncio, sys
+from objectstore_client import AsyncClient, Client, Usecase
+url, scope = sys.argv[1], sys.argv[2]
+options = {"maxsize": 12, "timeout": 5.0, "verify": True, "headers": {"X-Probe": "1"}}
+with Client(url, retries=2, timeout_ms=5000, connection_kwargs=options) as client:
+    session = client.session(Usecase("attachments"), org=scope)
+    key = session.put(b"plain", key="sync")
+    found = session.get(key)
+    assert found is not None and found[1].read() == b"plain"
+    assert session.head(key) is not None
+    session.delete(key)
+    assert session.get(key) is None
+
+async def main():
+    async with AsyncClient(url, connection_kwargs=options) as client:
+        session = client.session(Usecase("attachments"), org=scope)
+        key = await session.put(b"plain", key="async")
+        found = await session.get(key)
+        assert found is not None and await found[1].read() == b"plain"
+        assert await session.head(key) is not None
+        await session.delete(key)
+        assert await session.get(key) is None
+
+asyncio.run(main())
+print("done", " ".join(m for m in ("httpx", "httpcore", "h11") if m in sys.modules))
+"""
+
+
+def test_clients_on_the_default_engine_load_no_httpx(objectstore_url: str) -> None:
+    """Configuring and using Client and AsyncClient with plain values (a str URL, numbers,
+    a dict of headers) parses everything without httpx."""
+    assert _loaded(_ROUND_TRIP, objectstore_url, uuid.uuid4().hex[:12]) == ["done"]
