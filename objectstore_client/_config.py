@@ -287,11 +287,12 @@ class BatchConfig:
 #: port, a path of URL characters and valid escapes, no query or fragment): parsed here. Any
 #: other spelling is parsed, normalised or refused by httpx as before.
 _PLAIN_URL = re.compile(
-    r"(?P<scheme>https?)://"
+    r"(?P<scheme>(?-i:https?))://"  # httpx keeps the default port of "HTTP://"
     r"(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
     r"|\[[0-9a-f:.]+\])"
     r"(?::(?P<port>[1-9][0-9]{0,4}))?"
-    r"(?P<path>(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*)"
+    r"(?P<path>(?:/(?:[a-z0-9._~!$&'()*+,;=:@-]|%[0-9a-f]{2})*)*)",
+    re.IGNORECASE,
 )
 
 
@@ -300,6 +301,8 @@ def _plain_url(value: str) -> Url | None:
     if match is None:
         return None
     scheme, host, port_text, path = match.group("scheme", "host", "port", "path")
+    if not host.startswith("["):
+        host = host.lower()  # as httpx spells a name (an IPv6 address it keeps as given)
     if "xn--" in host or any(part in (".", "..") for part in path.split("/")):
         return None  # IDNA and dot segments: httpx checks or removes them
     try:
@@ -314,11 +317,10 @@ def _plain_url(value: str) -> Url | None:
     port = int(port_text) if port_text else None
     if port is not None and port > 65535:
         return None
-    text = value
     if port == (443 if scheme == "https" else 80):
         port = None
-        text = value.replace(f":{port_text}", "", 1)
-    return Url(scheme, host, port, (path or "/").encode("ascii"), text)
+    url = Url(scheme, host, port, (path or "/").encode("ascii"), "")
+    return attrs.evolve(url, text=f"{scheme}://{url.netloc.decode('ascii')}{path}")
 
 
 def _base_url(value: object) -> Url:

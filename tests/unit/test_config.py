@@ -137,14 +137,15 @@ def test_base_urls_parsed_without_httpx_read_as_httpx_reads_them() -> None:
 
     rnd = random.Random(19)
     hosts = ["h", "H", "127.0.0.1", "256.1.1.1", "1.2.3", "[::1]", "[::FFFF:1.2.3.4]", "[0:0::1]"]
-    hosts += ["a.b-c", "a-", "a..b", "xn--abc.de", "ex_ample", "[::1"]
+    hosts += ["a.b-c", "Local.Host", "a-", "a..b", "xn--abc.de", "ex_ample", "[::1", "[::80]"]
+    hosts += ["[FE80::A]"]
     ports = ["", ":80", ":443", ":1", ":8888", ":65535", ":65536", ":08", ":0", ":"]
     pieces = [*"aZ09.-_~:@!$&'()*+,;=%[]?# é/", "%2e", "%2F", "%zz", "/./", "/../", "/."]
     answered = 0
     for _ in range(20_000):
         path = "/" + "".join(rnd.choice(pieces) for _ in range(rnd.randrange(6)))
         text = (
-            rnd.choice(["http", "https", "HTTP", "ftp"])
+            rnd.choice(["http", "https", "HTTP", "Https", "ftp"])
             + "://"
             + rnd.choice(hosts)
             + rnd.choice(ports)
