@@ -25,7 +25,7 @@ class AsyncResume(Protocol):
 class AsyncStoredBody:
     """The stored (still encoded) bytes of one download, chunk by chunk, resumed when the
     response breaks or ends short (when the server sent the stored size and ``resume`` is
-    given)."""
+    given), up to ``download.stop`` when that is set."""
 
     def __init__(
         self, response: AsyncResponse, download: Download | None, resume: AsyncResume | None
@@ -38,15 +38,20 @@ class AsyncStoredBody:
     async def next(self) -> bytes:
         """The next chunk of stored bytes; ``b""`` at the end."""
         while True:
+            download = self._download
+            stop = None if download is None else download.stop
+            if stop is not None and download is not None and download.received >= stop:
+                return b""
             try:
                 chunk = await anext(self._chunks, b"")
             except TransportError as exc:  # the engine names the request
                 error = name_server(exc, self.response.server)
             else:
-                download = self._download
                 if download is None:
                     return chunk
                 if chunk:
+                    if stop is not None:  # a resumed range runs on to the object's end
+                        chunk = chunk[: stop - download.received]
                     download.received += len(chunk)
                     return chunk
                 if not download.short_by():

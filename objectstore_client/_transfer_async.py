@@ -42,9 +42,10 @@ from ._core.sources import BodySpec
 from ._core.writes import Write
 from ._download_sink import Sink
 from ._engines import AsyncResponse
-from ._exceptions import ObjectstoreError, TransportError, name_server
+from ._exceptions import ObjectstoreError, TransportError
 from ._models import Metadata, ProgressEvent
 from ._sources_async import open_source
+from ._stored_body_async import AsyncStoredBody
 
 __all__ = ["download", "run_bounded", "upload"]
 
@@ -230,7 +231,7 @@ async def download(
         report = ProgressAggregator(None if decode else total, PROGRESS_AGGREGATION_BYTES)
         write = _writer(sink, report, progress)
         if total is None:  # Range ignored (or an empty object): the whole body, as it comes
-            await _read_body(client, info, response, None, 0, write, workers)
+            await _read_body(client, info, response, None, write, workers)
             size = metadata.size  # x-sn-size, when the server sends it
             if size is not None and sink.stored != size:
                 method, path = response.method, response.path
@@ -257,8 +258,10 @@ async def download(
                     window.append(workers.start(fetch, part))
 
             top_up(config.concurrency - 1)  # fetched while the first part is written
-            state = Download(with_range(base, head.header), created, total, started)
-            await _read_body(client, info, response, state, head.end + 1, write, workers)
+            state = Download(
+                with_range(base, head.header), created, total, started, stop=head.end + 1
+            )
+            await _read_body(client, info, response, state, write, workers)
             while True:
                 top_up(config.concurrency)
                 if not window:
@@ -318,8 +321,10 @@ def _part_fetcher(
         except BaseException:
             await response.aclose()
             raise
-        state = Download(plan, check.created, check.total, started, received=part.start)
-        await _read_body(client, info, response, state, part.end + 1, keep, workers)
+        state = Download(
+            plan, check.created, check.total, started, received=part.start, stop=part.end + 1
+        )
+        await _read_body(client, info, response, state, keep, workers)
         return kept
 
     return fetch
@@ -330,45 +335,33 @@ async def _read_body(
     info: SessionInfo,
     response: AsyncResponse,
     state: Download | None,
-    stop: int,
     consume: Callable[[list[bytes]], Any],
     workers: Started,
 ) -> None:
     """Hand the stored bytes of ``response`` to ``consume`` in batches of about
-    ``DOWNLOAD_WRITE_BYTES``, up to offset ``stop`` (with a ``state``: a body that breaks or
-    ends early is resumed from where it stopped, within the retry deadline; without one,
-    the whole body, whatever its length)."""
+    ``DOWNLOAD_WRITE_BYTES`` (with a ``state``: up to ``state.stop``, a body that breaks or
+    ends early resumed from where it stopped, within the retry deadline; without one, the
+    whole body, whatever its length)."""
+
+    async def resume(error: TransportError) -> AsyncResponse:
+        assert state is not None  # a body without a state is never resumed
+        flow = resume_flow(client._ctx, info, state, error)
+        resumed: AsyncResponse = await client._drive(flow)  # type: ignore[arg-type,assignment,unused-ignore]
+        return resumed
+
+    body = AsyncStoredBody(response, state, resume)
     batch: list[bytes] = []
     size = 0
     try:
-        while True:
-            error: TransportError | None = None
-            try:
-                async for chunk in response.aiter_raw():
-                    if state is not None:
-                        chunk = chunk[: stop - state.received]
-                        state.received += len(chunk)
-                    batch.append(chunk)
-                    size += len(chunk)
-                    if size >= DOWNLOAD_WRITE_BYTES:
-                        await consume(batch)
-                        batch, size = [], 0
-                    if workers.cancelled.is_set():
-                        return
-                    if state is not None and state.received >= stop:
-                        break
-            except TransportError as exc:  # the engine names the request
-                error = name_server(exc, response.server)
-            if state is None or state.received >= stop:
-                if error is not None:
-                    raise error
-                break
-            if error is None:  # a clean end before the part's last byte
-                error = state.truncated(response.method, response.path)
-            await response.aclose()
-            resumed = await client._drive(resume_flow(client._ctx, info, state, error))
-            response = resumed  # type: ignore[assignment]  # what _send returned
+        while chunk := await body.next():
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= DOWNLOAD_WRITE_BYTES:
+                await consume(batch)
+                batch, size = [], 0
+            if workers.cancelled.is_set():
+                return
         if batch:
             await consume(batch)
     finally:
-        await response.aclose()
+        await body.aclose()

@@ -41,7 +41,9 @@ def _content_range(response: Response) -> tuple[int, int] | None:
 class Download:
     """What a running download knows: the GET, the object's version and size, progress.
 
-    ``size`` is None when the server ignored the Range (no size, no resume).
+    ``size`` is None when the server ignored the Range (no size, no resume). ``stop`` is the
+    offset where reading ends when that is before ``size`` (one range of a ranged download):
+    a resumed body is read up to it, not to the end of the object.
     """
 
     plan: RequestPlan
@@ -49,6 +51,7 @@ class Download:
     size: int | None
     started: float
     received: int = 0
+    stop: int | None = None
 
     @classmethod
     def start(cls, plan: RequestPlan, response: Response, started: float) -> Download:
@@ -64,7 +67,8 @@ class Download:
 
     def short_by(self) -> int:
         """Stored bytes still missing at the end of a body (0 when complete or unknown)."""
-        return 0 if self.size is None else max(self.size - self.received, 0)
+        end = self.size if self.stop is None else self.stop
+        return 0 if end is None else max(end - self.received, 0)
 
     def truncated(self, method: str, path: str) -> TransportError:
         """The error for a body that ended (cleanly) before the stored size."""
