@@ -20,6 +20,7 @@ from .._constants import (
     ADAPTIVE_PROBE_MIN_BYTES,
 )
 from .._exceptions import InvalidInput
+from .codec import CompressorPool
 
 __all__ = ["AUTO", "Decision", "compressed_format", "decide", "split_auto"]
 
@@ -65,21 +66,12 @@ def compressed_format(sample: bytes | memoryview) -> str | None:
     return None
 
 
-#: Fast compressors for the probe, reused (creating one costs more than the probe of a
-#: small payload); ``list.pop``/``append`` are atomic, so threads never share one.
-_IDLE: list[zstandard.ZstdCompressor] = []
+#: Fast compressors for the probe (level 1, no checksum: only the size is used), reused.
+_PROBE = CompressorPool(lambda: zstandard.ZstdCompressor(level=1, write_checksum=False), keep=8)
 
 
 def _probe_saving(sample: bytes | memoryview) -> float:
-    try:
-        compressor = _IDLE.pop()
-    except IndexError:
-        compressor = zstandard.ZstdCompressor(level=1, write_checksum=False)
-    try:
-        return 1 - len(compressor.compress(sample)) / len(sample)
-    finally:
-        if len(_IDLE) < 8:
-            _IDLE.append(compressor)
+    return 1 - len(_PROBE.compress(sample)) / len(sample)
 
 
 def decide(sample: bytes | memoryview) -> Decision:

@@ -4,6 +4,7 @@ across frames (``read(size)`` over a source the driver supplies). No I/O happens
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any, Protocol, cast
 
 import zstandard
@@ -19,7 +20,14 @@ from .._constants import (
 from .._exceptions import DecodeError
 from .frames import FrameTracker
 
-__all__ = ["DecodeError", "ReadableSource", "ZstdDecoder", "ZstdEncoder", "compress_once"]
+__all__ = [
+    "CompressorPool",
+    "DecodeError",
+    "ReadableSource",
+    "ZstdDecoder",
+    "ZstdEncoder",
+    "compress_once",
+]
 
 
 class ZstdEncoder:
@@ -128,24 +136,35 @@ def _compressor() -> zstandard.ZstdCompressor:
     return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True)
 
 
-#: Compressors for one-shot use, reused: creating one costs more than compressing 1 KiB.
-#: An instance serves one caller at a time; ``list.pop``/``append`` are atomic, so threads
-#: never share one.
-_IDLE_COMPRESSORS: list[zstandard.ZstdCompressor] = []
-_MAX_IDLE_COMPRESSORS = 16
+class CompressorPool:
+    """One-shot zstd compressors made by ``make``, reused: creating one costs more than
+    compressing 1 KiB. An instance serves one caller at a time; ``list.pop``/``append`` are
+    atomic, so threads never share one. At most ``keep`` idle ones are kept."""
+
+    def __init__(self, make: Callable[[], zstandard.ZstdCompressor], keep: int) -> None:
+        self._make = make
+        self._keep = keep
+        self._idle: list[zstandard.ZstdCompressor] = []
+
+    def compress(self, data: bytes | memoryview) -> bytes:
+        """``data`` as one zstd frame."""
+        try:
+            compressor = self._idle.pop()
+        except IndexError:
+            compressor = self._make()
+        try:
+            return compressor.compress(data)
+        finally:
+            if len(self._idle) < self._keep:
+                self._idle.append(compressor)
+
+
+_ONE_SHOT = CompressorPool(_compressor, keep=16)
 
 
 def compress_once(data: bytes | memoryview) -> bytes:
     """Compress a small input in one call (the frame records its size and checksum)."""
-    try:
-        compressor = _IDLE_COMPRESSORS.pop()
-    except IndexError:
-        compressor = _compressor()
-    try:
-        return compressor.compress(data)
-    finally:
-        if len(_IDLE_COMPRESSORS) < _MAX_IDLE_COMPRESSORS:
-            _IDLE_COMPRESSORS.append(compressor)
+    return _ONE_SHOT.compress(data)
 
 
 class ReadableSource(Protocol):
