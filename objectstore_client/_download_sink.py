@@ -25,7 +25,7 @@ import zstandard
 
 from ._constants import DECODE_PIECE_BYTES, DOWNLOAD_WRITE_BYTES, MAX_PARALLEL_FRAME_BYTES
 from ._core.download import Destination, MemoryBudget
-from ._core.frames import FrameTracker
+from ._core.frames import FrameTracker, starts_skippable
 from ._exceptions import DecodeError
 
 __all__ = ["Sink"]
@@ -129,7 +129,7 @@ class Sink:
             del buffer[: end - start]
             start = end
             self._checked = False
-            if _skippable(frame):  # skippable frames hold no payload
+            if starts_skippable(frame):  # skippable frames hold no payload
                 continue
             if len(frame) > _INLINE_STORED_SHARE * self._output:
                 self._frames.drain()  # outputs stay in order
@@ -142,7 +142,7 @@ class Sink:
     def _parallel_frame(self, buffer: bytearray) -> bool:
         """Whether the frame at the start of ``buffer`` may be decoded on its own; if not,
         decoding switches to one stream from here."""
-        if _skippable(buffer):
+        if starts_skippable(buffer):
             self._checked = True
             return True
         try:
@@ -213,11 +213,6 @@ def _take_batch(chunks: list[bytes]) -> bytes:
         batch.append(chunks.pop())
         size += len(batch[-1])
     return b"".join(batch)
-
-
-def _skippable(data: bytes | bytearray) -> bool:
-    """Whether ``data`` starts with a skippable frame's magic number (0x184D2A5?)."""
-    return len(data) >= 4 and int.from_bytes(data[:4], "little") & 0xFFFFFFF0 == 0x184D2A50
 
 
 class _ParallelFrames:

@@ -9,11 +9,18 @@ cheap: work per block, not per byte. No I/O happens here.
 
 from __future__ import annotations
 
-__all__ = ["FrameTracker"]
+__all__ = ["FrameTracker", "starts_skippable"]
 
 _ZSTD_MAGIC = 0xFD2FB528
 _SKIPPABLE_MASK = 0xFFFFFFF0
 _SKIPPABLE_MAGIC = 0x184D2A50
+
+
+def starts_skippable(data: bytes | bytearray) -> bool:
+    """Whether ``data`` starts with a skippable frame's magic number (0x184D2A5?)."""
+    return (
+        len(data) >= 4 and int.from_bytes(data[:4], "little") & _SKIPPABLE_MASK == _SKIPPABLE_MAGIC
+    )
 
 
 class FrameTracker:
